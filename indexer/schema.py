@@ -1,0 +1,174 @@
+"""The Whoosh schema: the one place index field names are spelled."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
+
+from indexer.model import Filing
+from indexer.states import state_code
+
+# One token: an amount "1,234,567.89", a number or word with inner dots, dashes or slashes
+# ("0-17999", "u.s.c", "7.01", "10-k/a"), or a plain word
+TOKEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[.\-/']\w+)*"
+# The alphanumeric parts of a compound token: "0-17999" → "0", "17999"
+PART = re.compile(r"[^\W_]+")
+
+
+class CompoundPartsFilter(Filter):
+    """At index time, also emit the parts of a compound token at the same position."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if t.mode == "query" or t.text.isalnum():
+                continue
+            whole = t.text
+            for part in PART.findall(whole):
+                if part != whole:
+                    t.text = part
+                    yield t
+            t.text = whole
+
+
+def body_analyzer():
+    """Return the analyzer for filing text: compound-aware tokens, lower case, no stemming."""
+    return RegexTokenizer(TOKEN) | LowercaseFilter() | CompoundPartsFilter()
+
+
+def name_analyzer():
+    """Return the analyzer for names and titles (companies, signers, exhibits)."""
+    return RegexTokenizer(TOKEN) | LowercaseFilter() | CompoundPartsFilter()
+
+
+class FilingSchema(SchemaClass):
+    # identity
+    id = ID(unique=True, stored=True)
+    accession = ID(stored=True)
+    # what a hit shows, as one small dict (see model_fields.summary)
+    summary = STORED()
+    # searchable fields
+    body = TEXT(analyzer=body_analyzer(), phrase=True, stored=False)
+    company = TEXT(analyzer=name_analyzer(), phrase=True)  # every filer name, former names too
+    signer = TEXT(analyzer=name_analyzer(), phrase=True)  # signer names and titles
+    exhibit = TEXT(analyzer=name_analyzer(), phrase=True)  # exhibit types and descriptions
+    # exact-value fields, also the facets (sortable columns make grouping fast)
+    form = ID(sortable=True)  # as filed: "8-K/A"
+    root_form = ID(sortable=True)  # "8-K"
+    cik = KEYWORD(commas=True, sortable=True)  # every filer's 10-digit CIK
+    company_name = ID(sortable=True)  # the primary filer's name, for the facet and sort
+    items = KEYWORD(commas=True, sortable=True)  # normalized 8-K item codes "7.01,9.01"
+    items_legacy = KEYWORD(commas=True)  # legacy codes as filed "9,7"
+    inc_state = KEYWORD(commas=True, sortable=True)
+    biz_state = KEYWORD(commas=True, sortable=True)
+    sic = KEYWORD(commas=True, sortable=True)
+    file_number = KEYWORD(commas=True, lowercase=True)
+    exhibit_type = KEYWORD(commas=True, sortable=True)  # "EX-99.1"
+    signer_name = KEYWORD(commas=True, sortable=True)  # names, commas removed
+    filed = DATETIME(sortable=True)
+    period = DATETIME(sortable=True)
+    year = ID(sortable=True)  # filing year "2002"
+
+
+FACET_FIELDS = {
+    "form": "root_form",
+    "company": "company_name",
+    "year": "year",
+    "items": "items",
+    "state": "inc_state",
+    "biz_state": "biz_state",
+    "sic": "sic",
+    "exhibit": "exhibit_type",
+    "signer": "signer_name",
+}
+
+
+def _keywords(values) -> str:
+    """Join exact values for a KEYWORD field; commas inside a value would split it."""
+    seen = dict.fromkeys(v.replace(",", " ").strip() for v in values if v)
+    return ",".join(v for v in seen if v)
+
+
+def summary(filing: Filing) -> dict:
+    """Return the small dict a search hit shows, stored with each indexed filing."""
+    return {
+        "id": filing_id(filing),
+        "accession": filing.accession,
+        "form_type": filing.form_type,
+        "root_form": filing.root_form,
+        "company": filing.company,
+        "cik": filing.cik,
+        "filed": filing.filed,
+        "period": filing.period,
+        "items": [[i.code, i.normalized, i.title] for i in filing.items],
+        "filers": [[f.name, f.cik, f.role] for f in filing.filers],
+        "inc_states": sorted(set(summary_states(filing, "state_of_incorporation"))),
+        "biz_states": sorted(set(summary_states(filing, "business_state"))),
+        "sics": sorted({f.sic for f in filing.filers if f.sic}),
+        "primary": _primary_doc(filing),
+        "text_chars": filing.text_chars,
+    }
+
+
+def _primary_doc(filing: Filing) -> dict | None:
+    """Return type, filename and description of a filing's first document."""
+    if not filing.documents:
+        return None
+    d = filing.documents[0]
+    return {"type": d.type, "filename": d.filename, "description": d.description}
+
+
+def _date(iso: str | None) -> datetime | None:
+    """Parse an ISO date for a DATETIME field."""
+    try:
+        return datetime.strptime(iso, "%Y-%m-%d") if iso else None
+    except ValueError:
+        return None
+
+
+def to_fields(filing: Filing) -> dict:
+    """Map a filing to the fields of one index document: the one row → document mapping."""
+    names = [f.name for f in filing.filers]
+    names += [n.name for f in filing.filers for n in f.former_names]
+    fields = {
+        "id": filing_id(filing),
+        "accession": filing.accession or "",
+        "summary": summary(filing),
+        "body": filing.text,
+        "company": "\n".join(n for n in [filing.company, *names] if n),
+        "signer": "\n".join(f"{s.name} {s.title or ''}" for s in filing.signers),
+        "exhibit": "\n".join(f"{e.type} {e.description or ''}" for e in filing.exhibits),
+        "form": filing.form_type or "",
+        "root_form": filing.root_form or "",
+        "cik": _keywords([filing.cik, *(f.cik for f in filing.filers)]),
+        "company_name": filing.company or "",
+        "items": _keywords(i.normalized for i in filing.items),
+        "items_legacy": _keywords(i.code for i in filing.items),
+        "inc_state": _keywords(summary_states(filing, "state_of_incorporation")),
+        "biz_state": _keywords(summary_states(filing, "business_state")),
+        "sic": _keywords(f.sic for f in filing.filers),
+        "file_number": _keywords(f.file_number for f in filing.filers),
+        "exhibit_type": _keywords(e.type for e in filing.exhibits),
+        "signer_name": _keywords(s.name for s in filing.signers),
+        "year": (filing.filed or filing.period or "")[:4],
+    }
+    for name in ("filed", "period"):
+        if (value := _date(getattr(filing, name))) is not None:
+            fields[name] = value
+    return {k: v for k, v in fields.items() if v != ""}
+
+
+def summary_states(filing: Filing, attr: str) -> list[str]:
+    """Return the two-letter codes of one state attribute over all filers."""
+    return [c for f in filing.filers if (c := state_code(getattr(f, attr)))]
+
+
+def filing_id(filing: Filing) -> str:
+    """Return the key a filing is indexed under: its accession, else a hash of its source."""
+    if filing.accession:
+        return filing.accession
+    return "local-" + hashlib.sha1(filing.source.encode()).hexdigest()[:16]

@@ -1,0 +1,99 @@
+"""Split EDGAR SGML text into submissions, each a header and its documents."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.model import RawDocument
+
+# "-----BEGIN PRIVACY-ENHANCED MESSAGE-----" ... up to the blank line that ends the PEM fields
+PEM_BEGIN = re.compile(r"-----BEGIN PRIVACY-ENHANCED MESSAGE-----\n(?:[^\n]*\S[^\n]*\n)*\n?")
+# "-----END PRIVACY-ENHANCED MESSAGE-----"
+PEM_END = re.compile(r"\n?-----END PRIVACY-ENHANCED MESSAGE-----\s*")
+# The tag that opens one submission: <SEC-DOCUMENT>, <SUBMISSION> or <IMS-DOCUMENT>
+SUBMISSION_START = re.compile(r"^[ \t]*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT)>", re.M)
+# Any opening tag that makes a text an SGML submission or header (checked at the start of a file)
+SGML_OPENING = re.compile(r"\s*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT|SEC-HEADER|IMS-HEADER)>")
+# "<DOCUMENT>" at the start of a file: one document without any header
+DOCUMENT_OPENING = re.compile(r"\s*<DOCUMENT>")
+# A document's own tags before <TEXT>: "<TYPE>EX-99.1", value up to end of line or next tag
+DOC_TAG = re.compile(r"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>[ \t]*([^<\n]*)")
+
+DOC_OPEN, DOC_CLOSE = "<DOCUMENT>", "</DOCUMENT>"
+TEXT_OPEN, TEXT_CLOSE = "<TEXT>", "</TEXT>"
+
+
+def strip_pem(text: str) -> str:
+    """Remove a privacy-enhanced-message wrapper (1993–2001 submissions), if any."""
+    head = text[:4096]
+    if "-----BEGIN PRIVACY-ENHANCED MESSAGE-----" not in head:
+        return text
+    text = PEM_BEGIN.sub("", text, count=1)
+    tail_at = text.rfind("-----END PRIVACY-ENHANCED MESSAGE-----")
+    return text[:tail_at] if tail_at >= 0 else text
+
+
+def looks_like_submission(text: str) -> bool:
+    """Tell whether a text opens like an SGML submission or SEC header."""
+    return SGML_OPENING.match(text[:4096]) is not None
+
+
+def looks_like_document(text: str) -> bool:
+    """Tell whether a text is a bare <DOCUMENT> without any header."""
+    return DOCUMENT_OPENING.match(text[:1024]) is not None
+
+
+def split_submissions(text: str) -> list[str]:
+    """Split an archive or feed file into one text per submission it holds."""
+    starts = [m.start() for m in SUBMISSION_START.finditer(text)]
+    if len(starts) <= 1:
+        return [text]
+    starts[0] = 0
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def split_submission(text: str) -> tuple[str, list[RawDocument]]:
+    """Split one submission into its header text and its documents."""
+    first = text.find(DOC_OPEN)
+    if first < 0:
+        return text, []
+    header = text[:first]
+    end_header = header.find("</SEC-HEADER>")
+    if end_header >= 0:
+        header = header[:end_header]
+    return header, list(iter_documents(text, first))
+
+
+def iter_documents(text: str, pos: int = 0):
+    """Yield each <DOCUMENT> of a text from `pos` on; a document cut short ends the text."""
+    while (start := text.find(DOC_OPEN, pos)) >= 0:
+        start += len(DOC_OPEN)
+        end = text.find(DOC_CLOSE, start)
+        nxt = text.find(DOC_OPEN, start)
+        if end < 0 or (0 <= nxt < end):
+            end = nxt if nxt >= 0 else len(text)
+            pos = end
+        else:
+            pos = end + len(DOC_CLOSE)
+        yield read_document(text[start:end])
+
+
+def read_document(chunk: str) -> RawDocument:
+    """Read a document's tags and the raw content of its <TEXT> section."""
+    text_at = chunk.find(TEXT_OPEN)
+    head = chunk if text_at < 0 else chunk[:text_at]
+    tags = {k: v.strip() for k, v in DOC_TAG.findall(head)}
+    body = ""
+    if text_at >= 0:
+        body = chunk[text_at + len(TEXT_OPEN) :]
+        close = body.rfind(TEXT_CLOSE)
+        if close >= 0:
+            body = body[:close]
+    seq = tags.get("SEQUENCE", "")
+    return RawDocument(
+        type=tags.get("TYPE") or None,
+        sequence=int(seq) if seq.isdigit() else None,
+        filename=tags.get("FILENAME") or None,
+        description=tags.get("DESCRIPTION") or None,
+        body=body,
+    )

@@ -1,0 +1,79 @@
+"""Find filing files under the paths a user names, and what their location says about them."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# An accession number with dashes, as in ".../0000320193-24-000005/full-submission.txt"
+ACCESSION_DASHED = re.compile(r"(?<!\d)(\d{10})-(\d{2})-(\d{6})(?!\d)")
+# An 18-digit accession folder of EDGAR's archive layout: ".../data/320193/000032019324000005/"
+ACCESSION_FOLDER = re.compile(r"^(\d{10})(\d{2})(\d{6})$")
+
+# File endings that never hold a filing's text (images, archives, office files, XBRL schemas)
+SKIPPED_SUFFIXES = frozenset(
+    ".jpg .jpeg .gif .png .bmp .tif .tiff .ico .svg .pdf .zip .gz .tgz .bz2 .xz .7z .xls .xlsx "
+    ".doc .docx .ppt .pptx .xsd .js .css .json .pickle .pkl .parquet .py .md .tsv .csv".split()
+)
+# Names of the bookkeeping files that sit beside filings in the corpora we read
+SKIPPED_NAMES = frozenset({"correct_data.json", "MANIFEST.tsv", "SOURCES.md", "README.md"})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # absolute
+    size: int
+    mtime_ns: int
+
+
+def accession_from_path(path: str) -> str | None:
+    """Return the accession number that a file's path or name carries, if any."""
+    parts = Path(path).parts
+    for part in reversed(parts[-3:]):
+        m = ACCESSION_DASHED.search(part)
+        if m:
+            return "-".join(m.groups())
+        m = ACCESSION_FOLDER.match(part)
+        if m:
+            return "-".join(m.groups())
+    return None
+
+
+def is_candidate(path: Path) -> bool:
+    """Tell whether a file may hold a filing (by its name alone)."""
+    name = path.name
+    if name.startswith(".") or name in SKIPPED_NAMES:
+        return False
+    return path.suffix.lower() not in SKIPPED_SUFFIXES
+
+
+def walk(paths: Iterable[str | os.PathLike]) -> Iterator[SourceFile]:
+    """Yield every candidate file under the given files and folders, sorted, once each."""
+    seen: set[str] = set()
+    for root in paths:
+        for p in _walk_one(Path(root)):
+            key = str(p)
+            if key in seen:
+                continue
+            seen.add(key)
+            st = p.stat()
+            yield SourceFile(key, st.st_size, st.st_mtime_ns)
+
+
+def _walk_one(root: Path) -> Iterator[Path]:
+    """Yield the candidate files of one named path, in a stable order."""
+    root = root.resolve()
+    if root.is_file():
+        yield root
+        return
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            p = Path(dirpath, name)
+            if is_candidate(p) and p.is_file():
+                yield p
