@@ -12,7 +12,7 @@ class ParseError(Exception):
 
 
 class NotAFiling(Exception):
-    """A file that is not a filing (XBRL instance, R viewer page, fragment): skipped with a reason."""
+    """A file that is not a filing (XBRL instance, R page, fragment): skipped with a reason."""
 
 
 @dataclass
@@ -97,7 +97,7 @@ class HeaderInfo:
 
 @dataclass
 class CoverInfo:
-    """What the text of a filing's documents says about it (cover page, items, signatures, exhibits)."""
+    """What a filing's text says of it: cover page, items, signatures, exhibits."""
 
     form_type: str | None = None
     period: str | None = None  # ISO; date of report for an 8-K

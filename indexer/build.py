@@ -1,0 +1,345 @@
+"""`indexer build`: parse files in worker processes and write a new index generation.
+
+Incremental by content: a file whose size and mtime are unchanged is not read; one whose bytes
+hash the same is not parsed. Filings are keyed by accession; every file that contributes to an
+accession is merged into one filing. Each build writes a new generation (sharing unchanged
+segment files by hard links) and swaps it in atomically, so a failed or killed build leaves the
+previous index serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+
+from indexer import indexdir
+from indexer.model import NotAFiling, ParseError
+from indexer.parse import MAX_FILE_BYTES, merge, parse_bytes
+from indexer.schema import FilingSchema, filing_id, to_fields
+from indexer.sources import SourceFile, walk
+from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
+
+STAGING = "staging.sqlite"
+
+
+@dataclass
+class FileResult:
+    """What a worker made of one file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha1: str | None = None
+    status: str = "indexed"  # indexed | skipped | failed | unchanged
+    reason: str | None = None
+    parts: list[tuple[str, bytes]] = field(default_factory=list)  # (filing id, packed filing)
+    nbytes: int = 0
+
+
+@dataclass
+class BuildReport:
+    index_dir: str
+    generation: str | None = None
+    files_seen: int = 0
+    files_unchanged: int = 0
+    files_parsed: int = 0
+    filings_added: int = 0
+    filings_updated: int = 0
+    filings_removed: int = 0
+    filings_total: int = 0
+    duplicates_merged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    bytes_read: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes_read / 2**20 / self.elapsed_s if self.elapsed_s else 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "index_dir": self.index_dir,
+            "generation": self.generation,
+            "files_seen": self.files_seen,
+            "files_unchanged": self.files_unchanged,
+            "files_parsed": self.files_parsed,
+            "filings_added": self.filings_added,
+            "filings_updated": self.filings_updated,
+            "filings_removed": self.filings_removed,
+            "filings": self.filings_total,
+            "duplicates_merged": self.duplicates_merged,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "bytes_read": self.bytes_read,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "mb_per_s": round(self.mb_per_s, 2),
+        }
+
+
+# ---------------------------------------------------------------- workers
+
+
+def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
+    """Read, hash and parse one file (runs in a worker process); never raises."""
+    src, old_sha1 = task
+    res = FileResult(src.path, src.size, src.mtime_ns)
+    try:
+        if src.size > MAX_FILE_BYTES:
+            raise NotAFiling(f"file too large ({src.size >> 20} MB > {MAX_FILE_BYTES >> 20} MB)")
+        data = Path(src.path).read_bytes()
+        res.nbytes = len(data)
+        res.sha1 = hashlib.sha1(data).hexdigest()
+        if res.sha1 == old_sha1:
+            res.status = "unchanged"
+            return res
+        filings = parse_bytes(data, src.path)
+        by_id: dict[str, list] = {}
+        for f in filings:
+            by_id.setdefault(filing_id(f), []).append(f)
+        for fid, group in by_id.items():
+            f = merge(group)
+            res.parts.append((fid, pack([f.to_record(), [d.text for d in f.documents]])))
+    except NotAFiling as e:
+        res.status, res.reason = "skipped", str(e)
+    except ParseError as e:
+        res.status, res.reason = "failed", f"parse error: {e}"
+    except OSError as e:
+        res.status, res.reason = "failed", f"cannot read: {e.strerror or e}"
+    except (RecursionError, MemoryError) as e:
+        res.status, res.reason = "failed", f"too complex to parse ({type(e).__name__})"
+    except Exception as e:  # a bug of ours must not stop the build: report it per file
+        res.status, res.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+    return res
+
+
+def run_tasks(tasks: list, jobs: int, on_result: Callable[[FileResult], None]) -> None:
+    """Run parse tasks on `jobs` processes (in this process when jobs is 1)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            on_result(parse_task(t))
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, maxtasksperchild=500) as pool:
+        for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
+            on_result(res)
+
+
+# ---------------------------------------------------------------- staging
+
+
+class Staging:
+    """Parsed filing parts of this build, keyed by filing id, before merging (on disk)."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE parts (id TEXT, path TEXT, blob BLOB)")
+
+    def add(self, path: str, parts: Iterable[tuple[str, bytes]]) -> None:
+        self.db.executemany("INSERT INTO parts VALUES (?, ?, ?)", ((i, path, b) for i, b in parts))
+
+    def groups(self, ids: set[str]) -> Iterator[tuple[str, list]]:
+        """Yield each id with the filings staged for it (empty when none), in id order."""
+        self.db.execute("CREATE INDEX parts_id ON parts (id)")
+        for fid in sorted(ids):
+            rows = self.db.execute("SELECT blob FROM parts WHERE id = ? ORDER BY path", (fid,))
+            yield fid, [filing_from_record(*unpack(b)) for (b,) in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# ---------------------------------------------------------------- the build
+
+
+class Build:
+    """One run of `indexer build` over a set of paths."""
+
+    def __init__(self, root: Path, jobs: int, prune: bool, rebuild: bool, progress: bool):
+        self.root, self.jobs, self.prune, self.rebuild = root, jobs, prune, rebuild
+        self.progress = progress
+        self.report = BuildReport(index_dir=str(root))
+        self.results: dict[str, FileResult] = {}
+
+    def run(self, paths: list[str]) -> BuildReport:
+        start = time.monotonic()
+        found = list(walk(paths))
+        with indexdir.BuildLock(self.root):
+            prev = None if self.rebuild else indexdir.current_generation(self.root)
+            prev_files = {}
+            if prev:
+                prev_store = Store(prev, readonly=True)
+                prev_files = prev_store.files()
+                prev_store.close()
+            gen = indexdir.clone_generation(prev, self.root) if prev else None
+            gen = gen or indexdir.new_generation(self.root)
+            try:
+                self._build_into(gen, found, prev_files, fresh=prev is None)
+            except BaseException:
+                shutil.rmtree(gen, ignore_errors=True)
+                raise
+        self.report.elapsed_s = time.monotonic() - start
+        return self.report
+
+    def _build_into(self, gen: Path, found: list[SourceFile], prev_files: dict, fresh: bool):
+        rep = self.report
+        rep.files_seen = len(found)
+        tasks = [(f, prev_files[f.path].sha1) for f in found if self._changed(f, prev_files)]
+        rep.files_unchanged = len(found) - len(tasks)
+        gone = [p for p in prev_files if self.prune and not os.path.exists(p)]
+        staging = Staging(gen / STAGING)
+        try:
+            self._parse(tasks, staging, prev_files)
+            affected = self._affected(prev_files, gone)
+            partners = prev_files.keys() - self.results.keys() - set(gone)
+            partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
+            self._reparse_partners(partners, prev_files, staging)
+            if not (self.results or gone or fresh):  # nothing on disk changed: keep serving
+                shutil.rmtree(gen, ignore_errors=True)
+                rep.filings_total = self._count_current()
+                return
+            self._write(gen, staging, affected, gone, fresh)
+        finally:
+            staging.close()
+            (gen / STAGING).unlink(missing_ok=True)
+        indexdir.swap_in(self.root, gen)
+        indexdir.remove_old_generations(self.root)
+        rep.generation = gen.name
+
+    @staticmethod
+    def _changed(f: SourceFile, prev_files: dict) -> bool:
+        old = prev_files.get(f.path)
+        return old is None or (old.size, old.mtime_ns) != (f.size, f.mtime_ns)
+
+    def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> None:
+        bar = tqdm(
+            total=len(tasks), unit="file", file=sys.stderr, disable=not self.progress, leave=False
+        )
+
+        def on_result(res: FileResult) -> None:
+            self.results[res.path] = res
+            self.report.bytes_read += res.nbytes
+            staging.add(res.path, res.parts)
+            if res.status != "unchanged":
+                self.report.files_parsed += 1
+            if res.status == "skipped":
+                self.report.skipped.append((res.path, res.reason))
+            elif res.status == "failed":
+                self.report.failed.append((res.path, res.reason))
+            bar.update(1)
+
+        try:
+            run_tasks(tasks, self.jobs, on_result)
+        finally:
+            bar.close()
+        self.report.skipped.sort()
+        self.report.failed.sort()
+
+    def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
+        """Return ids whose filing must be rewritten: new, changed or vanished contributions."""
+        ids: set[str] = set()
+        for res in self.results.values():
+            if res.status == "unchanged":
+                continue
+            ids.update(fid for fid, _ in res.parts)
+            if res.path in prev_files:
+                ids.update(prev_files[res.path].ids)
+        for p in gone:
+            ids.update(prev_files[p].ids)
+        return ids
+
+    def _reparse_partners(self, partners: list[str], prev_files: dict, staging: Staging) -> None:
+        """Re-read unchanged files that share an accession with a changed one, to re-merge."""
+        for path in sorted(partners):
+            e = prev_files[path]
+            res = parse_task((SourceFile(path, e.size, e.mtime_ns), None))
+            staging.add(path, res.parts)
+
+    def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
+        rep = self.report
+        ix = (
+            whoosh_index.create_in(str(gen), FilingSchema(), indexname=indexdir.INDEX_NAME)
+            if fresh
+            else whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
+        )
+        store = Store(gen)
+        writer = ix.writer(limitmb=256)
+        try:
+            for fid, filings in staging.groups(affected):
+                existed = store.record(fid) is not None if not fresh else False
+                if not filings:
+                    writer.delete_by_term("id", fid)
+                    store.delete_filing(fid)
+                    rep.filings_removed += existed
+                    continue
+                rep.duplicates_merged += len(filings) - 1
+                filing = merge(filings)
+                if fresh:
+                    writer.add_document(**to_fields(filing))
+                else:
+                    writer.update_document(**to_fields(filing))
+                store.put_filing(fid, filing)
+                rep.filings_updated += existed
+                rep.filings_added += not existed
+            self._write_manifest(store, gone)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            store.close()
+            raise
+        store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        store.commit()
+        rep.filings_total = store.count_filings()
+        store.close()
+
+    def _write_manifest(self, store: Store, gone: list[str]) -> None:
+        for res in self.results.values():
+            ids = [fid for fid, _ in res.parts]
+            if res.status == "unchanged":
+                old = store.files().get(res.path)
+                ids, status, reason = (old.ids, old.status, old.reason) if old else ([], "", None)
+                store.put_file(
+                    FileEntry(res.path, res.size, res.mtime_ns, res.sha1, status, reason, ids)
+                )
+                continue
+            store.put_file(
+                FileEntry(res.path, res.size, res.mtime_ns, res.sha1, res.status, res.reason, ids)
+            )
+        for p in gone:
+            store.delete_file(p)
+
+    def _count_current(self) -> int:
+        gen = indexdir.current_generation(self.root)
+        if gen is None:
+            return 0
+        store = Store(gen, readonly=True)
+        try:
+            return store.count_filings()
+        finally:
+            store.close()
+
+
+def build(
+    paths: list[str],
+    index_dir: str | Path,
+    jobs: int | None = None,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> BuildReport:
+    """Build or update the index in `index_dir` from the files under `paths`."""
+    jobs = jobs or os.cpu_count() or 1
+    return Build(Path(index_dir), jobs, prune, rebuild, progress).run(paths)

@@ -1,0 +1,284 @@
+"""The parser: any EDGAR file → Filing records, as a pipeline of small steps.
+
+bytes → decode → unwrap PEM → classify → (split submissions → header + documents)
+→ document texts → cover reading → assemble → Filing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from indexer import sgml
+from indexer.cover import read_cover
+from indexer.header import parse_header
+from indexer.items import normalize_items, root_form
+from indexer.model import (
+    CoverInfo,
+    Document,
+    Exhibit,
+    Filer,
+    Filing,
+    HeaderInfo,
+    NotAFiling,
+    ParseError,
+    RawDocument,
+)
+from indexer.sources import accession_from_path
+from indexer.text import (
+    classify_html,
+    decode_bytes,
+    detect_markup,
+    html_to_text,
+    is_uuencoded,
+    plain_to_text,
+)
+from indexer.xmlforms import XmlForm, read_xml_form
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+# Document types that never carry readable text (images, archives, XBRL attachments)
+BINARY_TYPES = re.compile(r"^(GRAPHIC|ZIP|EXCEL|PDF|JSON|EX-101\.\w+|.*\.(?:JPG|GIF|PNG))$", re.I)
+# Magic numbers of binary formats: PDF, ZIP/Office, GZIP, PNG, JPEG, GIF
+BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+# An exhibit document type: "EX-99.1", "EX-31.1", "EX-10.2 2"
+EXHIBIT_TYPE = re.compile(r"^EX-\d", re.I)
+FILER_ROLE_ORDER = ("filer", "subject-company", "issuer", "filed-by", "reporting-owner")
+
+
+def parse_path(path: str | Path) -> list[Filing]:
+    """Parse one file into the filings it holds (an archive holds several)."""
+    p = Path(path)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NotAFiling(f"file too large ({size / 2**20:.0f} MB > {MAX_FILE_BYTES >> 20} MB)")
+    return parse_bytes(p.read_bytes(), str(p))
+
+
+def parse_bytes(data: bytes, source: str) -> list[Filing]:
+    """Parse the bytes of one file into filings; raise NotAFiling or ParseError."""
+    check_bytes(data)
+    text = sgml.strip_pem(decode_bytes(data))
+    if not text.strip():
+        raise NotAFiling("no text after decoding")
+    if sgml.looks_like_submission(text):
+        filings = [from_submission(s, source) for s in sgml.split_submissions(text)]
+    elif sgml.looks_like_document(text):
+        raw = next(sgml.iter_documents(text))
+        filings = [from_documents(HeaderInfo(), [raw], source, kind="document")]
+    else:
+        filings = [from_standalone(text, source)]
+    for f in filings:
+        f.accession = f.accession or accession_from_path(source)
+    return filings
+
+
+def check_bytes(data: bytes) -> None:
+    """Refuse empty and binary files with a reason."""
+    if not data.strip():
+        raise NotAFiling("empty file")
+    if data.startswith(BINARY_MAGIC):
+        raise NotAFiling("binary file (not text)")
+    head = data[:8192]
+    controls = sum(head.count(bytes([c])) for c in (*range(0, 9), *range(14, 32)))
+    if controls > len(head) // 10:
+        raise NotAFiling("binary file (mostly control bytes)")
+
+
+def from_submission(text: str, source: str) -> Filing:
+    """Read one SGML submission (or header-only file) into a filing."""
+    header_text, raws = sgml.split_submission(text)
+    header = parse_header(header_text)
+    if not raws:
+        if not (header.accession or header.filers or header.form_type):
+            raise ParseError("SGML header without any readable field")
+        return assemble(header, [], CoverInfo(), {}, source, kind="header")
+    return from_documents(header, raws, source, kind="submission")
+
+
+def from_standalone(text: str, source: str) -> Filing:
+    """Read a file that is one document without any SGML wrapper (HTML, XML, text)."""
+    raw = RawDocument(type=None, sequence=1, filename=Path(source).name, body=text)
+    markup = detect_markup(text)
+    if markup == "html" and (reason := classify_html(text)):
+        raise NotAFiling(reason)
+    return from_documents(HeaderInfo(), [raw], source, kind="document")
+
+
+def from_documents(header: HeaderInfo, raws: list[RawDocument], source: str, kind: str) -> Filing:
+    """Convert a filing's documents to text and assemble the filing from all it says."""
+    docs, dei, xml = [], {}, None
+    for i, raw in enumerate(raws):
+        doc, facts, form = convert_document(raw, primary=(i == 0))
+        docs.append(doc)
+        if i == 0:
+            dei, xml = facts, form
+    cover = CoverInfo()
+    if docs and docs[0].text and xml is None:
+        cover = read_cover(docs[0].text, header.form_type or dei.get("DocumentType"))
+        if not cover.signers:
+            cover.signers = next(
+                (s for d in docs[1:] if d.text and (s := read_cover(d.text).signers)), []
+            )
+    filing = assemble(header, docs, cover, dei, source, kind)
+    if xml is not None:
+        apply_xml_form(filing, xml)
+    return filing
+
+
+def convert_document(raw: RawDocument, primary: bool) -> tuple[Document, dict, XmlForm | None]:
+    """Turn one raw document into clean text; keep cover facts of iXBRL and XML forms."""
+    doc = Document(raw.type, raw.sequence, raw.filename, raw.description)
+    body = raw.body
+    if not body.strip() or (raw.type and BINARY_TYPES.match(raw.type)) or is_uuencoded(body):
+        return doc, {}, None
+    markup = detect_markup(body)
+    if markup == "html":
+        doc.text, facts = html_to_text(body)
+        return doc, facts, None
+    if markup == "xml":
+        try:
+            form = read_xml_form(body)
+        except (NotAFiling, ParseError):
+            if primary and raw.type is None:
+                raise
+            return doc, {}, None
+        doc.text = form.text
+        return doc, {}, form
+    doc.text = plain_to_text(body)
+    return doc, {}, None
+
+
+def assemble(
+    header: HeaderInfo, docs: list[Document], cover: CoverInfo, dei: dict, source: str, kind: str
+) -> Filing:
+    """Combine header, iXBRL cover facts and the text's cover page into one filing."""
+    filers = header.filers or cover_filers(cover, dei)
+    primary = primary_filer(filers)
+    form_type = header.form_type or dei.get("DocumentType") or cover.form_type
+    if form_type and docs and docs[0].type is None:
+        docs[0].type = form_type
+    company = primary.name if primary else None
+    company = company or dei.get("EntityRegistrantName") or cover.company
+    texts = [d.text for d in docs if d.text]
+    return Filing(
+        source=source,
+        accession=header.accession,
+        form_type=form_type,
+        root_form=root_form(form_type) if form_type else None,
+        filed=header.filed,
+        period=header.period or iso_or_none(dei.get("DocumentPeriodEndDate")) or cover.period,
+        company=stated_casing(company, texts) if company else None,
+        cik=(primary.cik if primary else None) or cik10(dei.get("EntityCentralIndexKey")),
+        filers=filers,
+        items=normalize_items(header.items or cover.items),
+        signers=cover.signers,
+        documents=docs,
+        exhibits=exhibits_of(docs, cover),
+        sources=[source],
+        kind=kind,
+    )
+
+
+def cover_filers(cover: CoverInfo, dei: dict) -> list[Filer]:
+    """Make the one filer a header-less document states on its cover page."""
+    name = dei.get("EntityRegistrantName") or cover.company
+    if not name:
+        return []
+    return [
+        Filer(
+            name=name,
+            cik=cik10(dei.get("EntityCentralIndexKey")) or cover.cik,
+            role="filer",
+            state_of_incorporation=dei.get("EntityIncorporationStateCountryCode")
+            or cover.state_of_incorporation,
+            file_number=dei.get("EntityFileNumber") or cover.file_number,
+            irs_number=dei.get("EntityTaxIdentificationNumber") or cover.irs_number,
+        )
+    ]
+
+
+def primary_filer(filers: list[Filer]) -> Filer | None:
+    """Return the filer a filing is about: the filer, else the subject company, else the first."""
+    for role in FILER_ROLE_ORDER:
+        for f in filers:
+            if f.role == role and f.name:
+                return f
+    return filers[0] if filers else None
+
+
+def exhibits_of(docs: list[Document], cover: CoverInfo) -> list[Exhibit]:
+    """List exhibits from document types first, then from the exhibit index in the text."""
+    found: dict[str, Exhibit] = {}
+    for d in docs:
+        if d.type and EXHIBIT_TYPE.match(d.type):
+            key = d.type.upper().split()[0]
+            found.setdefault(key, Exhibit(key, d.description))
+    for e in cover.exhibits:
+        key = e.type.upper()
+        if key not in found:
+            found[key] = e
+        elif not found[key].description:
+            found[key].description = e.description
+    return list(found.values())
+
+
+def apply_xml_form(filing: Filing, form: XmlForm) -> None:
+    """Fill what an XML form (3/4/5, D, 13F ...) states and the header did not."""
+    filing.form_type = filing.form_type or form.form_type
+    filing.root_form = filing.root_form or (root_form(form.form_type) if form.form_type else None)
+    filing.period = filing.period or form.period
+    if not filing.filers:
+        filing.filers = form.filers
+        primary = primary_filer(form.filers)
+        filing.company = form.company or (primary.name if primary else None)
+        filing.cik = form.cik or (primary.cik if primary else None)
+    filing.signers = filing.signers or form.signers
+
+
+def stated_casing(name: str, texts: list[str]) -> str:
+    """Prefer the mixed-case spelling of an all-caps name when the text states one."""
+    if not name.isupper():
+        return name
+    pattern = re.compile(re.escape(name), re.I)
+    for text in texts:
+        for m in pattern.finditer(text):
+            if not m.group(0).isupper():
+                return m.group(0)
+    return name
+
+
+def cik10(value: str | None) -> str | None:
+    """Zero-pad a CIK to 10 digits."""
+    v = (value or "").strip()
+    return v.zfill(10) if v.isdigit() and 0 < len(v) <= 10 else None
+
+
+def iso_or_none(value: str | None) -> str | None:
+    """Keep a value only when it is an ISO date."""
+    return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
+def merge(filings: list[Filing]) -> Filing:
+    """Merge the filings of one accession read from several files into one."""
+    rank = {"submission": 0, "header": 1, "document": 2}
+    ordered = sorted(filings, key=lambda f: (rank.get(f.kind, 3), f.source))
+    best = ordered[0]
+    for other in ordered[1:]:
+        _fill(best, other)
+    return best
+
+
+def _fill(best: Filing, other: Filing) -> None:
+    """Fill fields `best` lacks from `other`, and add documents it does not have."""
+    for name in ("form_type", "root_form", "filed", "period", "company", "cik"):
+        if getattr(best, name) is None:
+            setattr(best, name, getattr(other, name))
+    for name in ("filers", "items", "signers", "exhibits"):
+        if not getattr(best, name):
+            setattr(best, name, getattr(other, name))
+    have = {d.filename for d in best.documents if d.filename}
+    have_types = {d.type for d in best.documents if d.type and d.text}
+    for d in other.documents:
+        if d.filename not in have and not (best.kind == "submission" and d.type in have_types):
+            best.documents.append(d)
+    best.sources = sorted({*best.sources, *other.sources})

@@ -1,0 +1,160 @@
+"""The side store beside each index generation: filing records, their texts, and the file manifest.
+
+Whoosh holds only what search needs; the full record and every document's text live here,
+compressed, keyed by filing id, so views and snippets read one row instead of the index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.model import Document, Exhibit, Filer, Filing, FormerName, Item, Signer
+
+STORE_NAME = "store.sqlite"
+SCHEMA_VERSION = "1"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha1 TEXT,
+    status TEXT NOT NULL, reason TEXT, ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS filings (id TEXT PRIMARY KEY, record BLOB NOT NULL, texts BLOB NOT NULL);
+"""
+
+
+@dataclass
+class FileEntry:
+    path: str
+    size: int
+    mtime_ns: int
+    sha1: str | None
+    status: str  # indexed | skipped | failed
+    reason: str | None
+    ids: list[str]
+
+
+def pack(obj) -> bytes:
+    """Compress a JSON-able object."""
+    return zlib.compress(json.dumps(obj, separators=(",", ":")).encode(), 6)
+
+
+def unpack(blob: bytes):
+    """Decompress what pack() made."""
+    return json.loads(zlib.decompress(blob))
+
+
+def filing_from_record(rec: dict, texts: list[str]) -> Filing:
+    """Rebuild a Filing from its JSON record and its documents' texts."""
+    filers = [
+        Filer(**{**f, "former_names": [FormerName(**n) for n in f["former_names"]]})
+        for f in rec["filers"]
+    ]
+    docs = [
+        Document(d["type"], d["sequence"], d["filename"], d["description"], text)
+        for d, text in zip(rec["documents"], texts, strict=True)
+    ]
+    return Filing(
+        source=rec["source"],
+        accession=rec["accession"],
+        form_type=rec["form_type"],
+        root_form=rec["root_form"],
+        filed=rec["filed"],
+        period=rec["period"],
+        company=rec["company"],
+        cik=rec["cik"],
+        filers=filers,
+        items=[Item(**i) for i in rec["items"]],
+        signers=[Signer(**s) for s in rec["signers"]],
+        documents=docs,
+        exhibits=[Exhibit(**e) for e in rec["exhibits"]],
+        sources=rec.get("sources", []),
+        kind=rec.get("kind", "submission"),
+    )
+
+
+class Store:
+    """One generation's side store (SQLite); written by one build, read by many searchers."""
+
+    def __init__(self, gen_dir: str | Path, readonly: bool = False):
+        path = Path(gen_dir) / STORE_NAME
+        if readonly:
+            uri = f"file:{path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(path)
+            self.db.executescript(DDL)
+            self.db.execute("PRAGMA journal_mode=DELETE")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # filings
+    def put_filing(self, fid: str, filing: Filing) -> None:
+        texts = [d.text for d in filing.documents]
+        self.db.execute(
+            "INSERT OR REPLACE INTO filings VALUES (?, ?, ?)",
+            (fid, pack(filing.to_record()), pack(texts)),
+        )
+
+    def delete_filing(self, fid: str) -> None:
+        self.db.execute("DELETE FROM filings WHERE id = ?", (fid,))
+
+    def record(self, fid: str) -> dict | None:
+        row = self.db.execute("SELECT record FROM filings WHERE id = ?", (fid,)).fetchone()
+        return unpack(row[0]) if row else None
+
+    def filing(self, fid: str) -> Filing | None:
+        row = self.db.execute("SELECT record, texts FROM filings WHERE id = ?", (fid,)).fetchone()
+        return filing_from_record(unpack(row[0]), unpack(row[1])) if row else None
+
+    def texts(self, fid: str) -> list[str] | None:
+        row = self.db.execute("SELECT texts FROM filings WHERE id = ?", (fid,)).fetchone()
+        return unpack(row[0]) if row else None
+
+    def filing_ids(self) -> Iterator[str]:
+        for (fid,) in self.db.execute("SELECT id FROM filings ORDER BY id"):
+            yield fid
+
+    def records(self) -> Iterator[dict]:
+        for (blob,) in self.db.execute("SELECT record FROM filings ORDER BY id"):
+            yield unpack(blob)
+
+    def count_filings(self) -> int:
+        return self.db.execute("SELECT count(*) FROM filings").fetchone()[0]
+
+    # files
+    def put_file(self, e: FileEntry) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (e.path, e.size, e.mtime_ns, e.sha1, e.status, e.reason, json.dumps(e.ids)),
+        )
+
+    def delete_file(self, path: str) -> None:
+        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def files(self) -> dict[str, FileEntry]:
+        rows = self.db.execute("SELECT path, size, mtime_ns, sha1, status, reason, ids FROM files")
+        return {r[0]: FileEntry(*r[:6], json.loads(r[6])) for r in rows}
+
+    def files_with_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = set(ids)
+        return {p for p, e in self.files().items() if wanted.intersection(e.ids)}
+
+    def commit(self) -> None:
+        self.db.commit()
