@@ -113,3 +113,7 @@ def stats(index_dir, as_json) -> None:
         click.echo(f"\nby {title}:")
         for k, v in s[key].items():
             click.echo(f"  {v:6d}  {k}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+# The two commands of README.md: `make run` (main job) and `make test` (tests), on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INDEX_DIR ?= index_data
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The shared corpus of real filings is indexed too when it sits beside the checkout
+CORPUS := $(wildcard ../shared/corpus)
+
+.PHONY: setup run build serve test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,serve]'
+
+build: setup
+	$(BIN)/indexer build examples $(CORPUS) --index-dir $(INDEX_DIR)
+
+serve: setup
+	EDGAR_INDEX_DIR=$(INDEX_DIR) $(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
+
+run: build serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(INDEX_DIR)/gen-* $(INDEX_DIR)/CURRENT $(INDEX_DIR)/build.lock

@@ -1,0 +1,219 @@
+"""`indexer build`: counts, incremental re-runs, merge by accession, locking, crash safety."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from whoosh.qparser import QueryParser
+
+from indexer import indexdir
+from indexer.build import build
+from indexer.store import Store
+from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED
+
+# An 8-K in EDGAR's archive layout: full submission, header and primary document of one accession
+CAT = COVER / "18230" / "0000018230-22-000107"
+SMALL = [
+    SEED,
+    EDGARTOOLS / "data/sgml/0001011438-98-000429.txt",
+    EDGARTOOLS / "data/sgml/0001127602-25-004598.nc",
+    EDGARTOOLS / "data/form4.snow.xml",
+]
+
+
+def copy_into(dest: Path, files: list[Path]) -> list[Path]:
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for f in files:
+        target = dest / f.name
+        shutil.copyfile(f, target)
+        out.append(target)
+    return out
+
+
+def serving_ids(root: Path) -> list[str]:
+    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    try:
+        with ix.searcher() as s:
+            ids = sorted(doc["id"] for doc in s.all_stored_fields())
+        assert ids == sorted(store.filing_ids()), "index and side store disagree"
+        return ids
+    finally:
+        store.close()
+        ix.close()
+
+
+def search_ids(root: Path, text: str) -> list[str]:
+    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    try:
+        with ix.searcher() as s:
+            q = QueryParser("body", ix.schema).parse(text)
+            return sorted(hit["id"] for hit in s.search(q, limit=None))
+    finally:
+        store.close()
+        ix.close()
+
+
+def test_build_counts_and_idempotent_rerun(tmp_path):
+    src = tmp_path / "src"
+    copy_into(src, SMALL)
+    root = tmp_path / "index"
+    first = build([str(src)], root, jobs=2)
+    assert (first.files_seen, first.files_parsed) == (4, 4)
+    assert first.filings_added == first.filings_total == 4
+    assert not first.failed and not first.skipped
+    assert len(serving_ids(root)) == 4
+    again = build([str(src)], root, jobs=2)
+    assert (again.files_unchanged, again.files_parsed, again.filings_added) == (4, 0, 0)
+    assert again.generation is None  # nothing changed: the serving generation stays
+    assert again.filings_total == 4
+
+
+def test_touched_file_is_hashed_not_reparsed(tmp_path):
+    src = tmp_path / "src"
+    (seed,) = copy_into(src, [SEED])
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1)
+    os.utime(seed, ns=(time.time_ns(), time.time_ns() + 10**9))
+    report = build([str(src)], root, jobs=1)
+    assert (report.files_parsed, report.filings_added, report.filings_updated) == (0, 0, 0)
+    assert build([str(src)], root, jobs=1).files_unchanged == 1  # the new mtime was recorded
+
+
+def test_changed_file_replaces_its_filing(tmp_path):
+    src = tmp_path / "src"
+    (seed,) = copy_into(src, [SEED])
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1)
+    assert search_ids(root, "zanzibarian") == []
+    seed.write_bytes(seed.read_bytes().replace(b"Regulation FD", b"zanzibarian FD"))
+    report = build([str(src)], root, jobs=1)
+    assert (report.filings_added, report.filings_updated) == (0, 1)
+    assert len(search_ids(root, "zanzibarian")) == 1
+    assert len(serving_ids(root)) == 1
+
+
+def test_prune_drops_filings_of_vanished_files(tmp_path):
+    src = tmp_path / "src"
+    files = copy_into(src, SMALL)
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1)
+    files[1].unlink()
+    kept = build([str(src)], root, jobs=1)
+    assert kept.filings_removed == 0 and kept.filings_total == 4
+    pruned = build([str(src)], root, jobs=1, prune=True)
+    assert pruned.filings_removed == 1 and pruned.filings_total == 3
+    assert "0001011438-98-000429" not in serving_ids(root)
+
+
+def test_one_filing_per_accession_across_files(tmp_path):
+    root = tmp_path / "index"
+    report = build([str(CAT)], root, jobs=2)
+    assert report.files_seen == 3
+    assert report.filings_total == 1 and report.duplicates_merged == 2
+    store = Store(indexdir.require_generation(root), readonly=True)
+    rec = store.record("0000018230-22-000107")
+    store.close()
+    assert rec["company"] == "CATERPILLAR INC"
+    assert len(rec["sources"]) == 3
+    names = [d["filename"] for d in rec["documents"]]
+    assert len(names) == len(set(names)), "the standalone primary document was added twice"
+
+
+def test_change_to_one_file_of_a_merged_accession_keeps_the_merge(tmp_path):
+    src = tmp_path / "cat"
+    files = copy_into(src, [CAT / p.name for p in sorted(CAT.iterdir())])
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1)
+    htm = next(f for f in files if f.suffix == ".htm")
+    htm.write_bytes(htm.read_bytes() + b"<p>quixotically appended</p>")
+    report = build([str(src)], root, jobs=1)
+    assert report.filings_total == 1 and report.filings_updated == 1
+    store = Store(indexdir.require_generation(root), readonly=True)
+    rec = store.record("0000018230-22-000107")
+    store.close()
+    assert len(rec["sources"]) == 3 and rec["company"] == "CATERPILLAR INC"
+
+
+def test_bad_files_get_reasons_and_the_rest_builds(tmp_path):
+    src = tmp_path / "src"
+    copy_into(src, [SEED])
+    (src / "empty.txt").write_bytes(b"")
+    (src / "blank.txt").write_bytes(b"\n \r\n\t")
+    (src / "random.bin.txt").write_bytes(bytes(range(256)) * 64)
+    (src / "nul-laden.txt").write_bytes(SEED.read_bytes().replace(b"\n", b"\x00\n"))
+    (src / "cut.txt").write_bytes(b"<SEC-DOCUMENT>\n<SEC-HEADER>\n")
+    report = build([str(src)], tmp_path / "index", jobs=2)
+    reasons = dict(report.skipped + report.failed)
+    assert "empty file" in reasons[str(src / "empty.txt")]
+    assert "empty file" in reasons[str(src / "blank.txt")]
+    assert "binary" in reasons[str(src / "random.bin.txt")]
+    assert str(src / "cut.txt") in reasons
+    assert str(src / "nul-laden.txt") not in reasons  # NULs are removed, the text is indexed
+    assert report.filings_total == 2
+
+
+def _hold_lock(root: Path) -> subprocess.Popen:
+    code = (
+        "import sys; from pathlib import Path; from indexer.indexdir import BuildLock\n"
+        f"with BuildLock(Path({str(root)!r})):\n"
+        "    print('locked', flush=True); sys.stdin.readline()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_second_concurrent_build_is_refused(tmp_path):
+    root = tmp_path / "index"
+    holder = _hold_lock(root)
+    try:
+        started = time.monotonic()
+        run = subprocess.run(
+            [sys.executable, "-m", "indexer.cli", "build", str(SEED), "--index-dir", str(root)],
+            capture_output=True,
+            text=True,
+        )
+        assert time.monotonic() - started < 10
+        assert run.returncode == 3
+        assert "another build is running" in run.stderr
+        assert f"pid {holder.pid}" in run.stderr
+    finally:
+        holder.communicate("\n")
+    # the lock dies with its holder: the next build proceeds
+    assert build([str(SEED)], root, jobs=1).filings_total == 1
+
+
+def test_killed_build_leaves_previous_index_serving(tmp_path):
+    root = tmp_path / "index"
+    build([str(SEED)], root, jobs=1)
+    before = indexdir.current_generation(root)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "build", str(CORPUS), "--index-dir", str(root),
+         "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        staging = None
+        deadline = time.monotonic() + 60
+        while staging is None and time.monotonic() < deadline and proc.poll() is None:
+            staging = next(root.glob("gen-*/staging.sqlite"), None)
+            time.sleep(0.01)  # polling for the stage, not waiting for luck
+        assert staging is not None, "the build never reached its parse stage"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert indexdir.current_generation(root) == before
+    assert len(serving_ids(root)) == 1
+    assert len(search_ids(root, "immunogen")) == 1
+    report = build([str(SEED)], root, jobs=1)
+    assert report.filings_total == 1
