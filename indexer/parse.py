@@ -27,6 +27,7 @@ from indexer.model import (
 from indexer.sources import accession_from_path
 from indexer.text import (
     classify_html,
+    classify_text,
     decode_bytes,
     detect_markup,
     html_to_text,
@@ -130,6 +131,8 @@ def convert_document(raw: RawDocument, primary: bool) -> tuple[Document, dict, X
     doc = Document(raw.type, raw.sequence, raw.filename, raw.description)
     body = raw.body
     if not body.strip() or (raw.type and BINARY_TYPES.match(raw.type)) or is_uuencoded(body):
+        return doc, {}, None
+    if not primary and classify_text(body):  # viewer scripts and styles filed as documents
         return doc, {}, None
     markup = detect_markup(body)
     if markup == "html":

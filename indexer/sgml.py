@@ -8,8 +8,8 @@ from indexer.model import RawDocument
 
 # "-----BEGIN PRIVACY-ENHANCED MESSAGE-----" ... up to the blank line that ends the PEM fields
 PEM_BEGIN = re.compile(r"-----BEGIN PRIVACY-ENHANCED MESSAGE-----\n(?:[^\n]*\S[^\n]*\n)*\n?")
-# "-----END PRIVACY-ENHANCED MESSAGE-----"
-PEM_END = re.compile(r"\n?-----END PRIVACY-ENHANCED MESSAGE-----\s*")
+# A PEM dash-escape: a line that began with "-" is written "- -----" inside the message
+PEM_DASH_ESCAPE = re.compile(r"^- (?=-)", re.M)
 # The tag that opens one submission: <SEC-DOCUMENT>, <SUBMISSION> or <IMS-DOCUMENT>
 SUBMISSION_START = re.compile(r"^[ \t]*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT)>", re.M)
 # Any opening tag that makes a text an SGML submission or header (checked at the start of a file)
@@ -30,7 +30,8 @@ def strip_pem(text: str) -> str:
         return text
     text = PEM_BEGIN.sub("", text, count=1)
     tail_at = text.rfind("-----END PRIVACY-ENHANCED MESSAGE-----")
-    return text[:tail_at] if tail_at >= 0 else text
+    text = text[:tail_at] if tail_at >= 0 else text
+    return PEM_DASH_ESCAPE.sub("", text)
 
 
 def looks_like_submission(text: str) -> bool:
