@@ -197,7 +197,7 @@ class Build:
     def _build_into(self, gen: Path, found: list[SourceFile], prev_files: dict, fresh: bool):
         rep = self.report
         rep.files_seen = len(found)
-        tasks = [(f, prev_files[f.path].sha1) for f in found if self._changed(f, prev_files)]
+        tasks = [(f, _sha1_of(prev_files, f.path)) for f in found if self._changed(f, prev_files)]
         rep.files_unchanged = len(found) - len(tasks)
         gone = [p for p in prev_files if self.prune and not os.path.exists(p)]
         staging = Staging(gen / STAGING)
@@ -343,3 +343,9 @@ def build(
     """Build or update the index in `index_dir` from the files under `paths`."""
     jobs = jobs or os.cpu_count() or 1
     return Build(Path(index_dir), jobs, prune, rebuild, progress).run(paths)
+
+
+def _sha1_of(prev_files: dict, path: str) -> str | None:
+    """Return the content hash a file had in the previous generation, if it was there."""
+    old = prev_files.get(path)
+    return old.sha1 if old else None

@@ -24,7 +24,7 @@ from indexer.model import (
     ParseError,
     RawDocument,
 )
-from indexer.sources import accession_from_path
+from indexer.sources import accession_from_path, form_from_path
 from indexer.text import (
     classify_html,
     classify_text,
@@ -70,6 +70,8 @@ def parse_bytes(data: bytes, source: str) -> list[Filing]:
         filings = [from_standalone(text, source)]
     for f in filings:
         f.accession = f.accession or accession_from_path(source)
+        if not f.form_type and (form := form_from_path(source)):
+            f.form_type, f.root_form = form, root_form(form)
     return filings
 
 
@@ -163,6 +165,10 @@ def assemble(
     company = primary.name if primary else None
     company = company or dei.get("EntityRegistrantName") or cover.company
     texts = [d.text for d in docs if d.text]
+    if company and not header.filers:  # a cover page's capitals: prefer the text's own casing
+        company = stated_casing(company, texts)
+        if filers and filers[0].name:
+            filers[0].name = stated_casing(filers[0].name, texts)
     return Filing(
         source=source,
         accession=header.accession,
@@ -170,7 +176,7 @@ def assemble(
         root_form=root_form(form_type) if form_type else None,
         filed=header.filed,
         period=header.period or iso_or_none(dei.get("DocumentPeriodEndDate")) or cover.period,
-        company=stated_casing(company, texts) if company else None,
+        company=company,
         cik=(primary.cik if primary else None) or cik10(dei.get("EntityCentralIndexKey")),
         filers=filers,
         items=normalize_items(header.items or cover.items),

@@ -14,6 +14,11 @@ PEM_DASH_ESCAPE = re.compile(r"^- (?=-)", re.M)
 SUBMISSION_START = re.compile(r"^[ \t]*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT)>", re.M)
 # Any opening tag that makes a text an SGML submission or header (checked at the start of a file)
 SGML_OPENING = re.compile(r"\s*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT|SEC-HEADER|IMS-HEADER)>")
+# A header without its wrapper, or inside an index-headers page's HTML comment: a line that
+# starts "<SEC-HEADER>", "ACCESSION NUMBER:", "<ACCESSION-NUMBER>" or "<ACCEPTANCE-DATETIME>"
+HEADER_NEAR_START = re.compile(
+    r"^[ \t]*(?:<SEC-HEADER>|ACCESSION NUMBER:|<ACCESSION-NUMBER>|<ACCEPTANCE-DATETIME>)", re.M
+)
 # "<DOCUMENT>" at the start of a file: one document without any header
 DOCUMENT_OPENING = re.compile(r"\s*<DOCUMENT>")
 # A document's own tags before <TEXT>: "<TYPE>EX-99.1", value up to end of line or next tag
@@ -36,7 +41,8 @@ def strip_pem(text: str) -> str:
 
 def looks_like_submission(text: str) -> bool:
     """Tell whether a text opens like an SGML submission or SEC header."""
-    return SGML_OPENING.match(text[:4096]) is not None
+    head = text[:4096]
+    return SGML_OPENING.match(head) is not None or HEADER_NEAR_START.search(head) is not None
 
 
 def looks_like_document(text: str) -> bool:

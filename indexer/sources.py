@@ -13,6 +13,8 @@ ACCESSION_DASHED = re.compile(r"(?<!\d)(\d{10})-(\d{2})-(\d{6})(?!\d)")
 # An 18-digit accession folder of EDGAR's archive layout: ".../data/320193/000032019324000005/"
 ACCESSION_FOLDER = re.compile(r"^(\d{10})(\d{2})(\d{6})$")
 
+# The top folder of sec-edgar-downloader's layout: sec-edgar-filings/<TICKER|CIK>/<FORM>/<acc>/
+DOWNLOADER_ROOT = "sec-edgar-filings"
 # File endings that never hold a filing's text (images, archives, office files, XBRL schemas)
 SKIPPED_SUFFIXES = frozenset(
     ".jpg .jpeg .gif .png .bmp .tif .tiff .ico .svg .pdf .zip .gz .tgz .bz2 .xz .7z .xls .xlsx "
@@ -39,6 +41,16 @@ def accession_from_path(path: str) -> str | None:
         m = ACCESSION_FOLDER.match(part)
         if m:
             return "-".join(m.groups())
+    return None
+
+
+def form_from_path(path: str) -> str | None:
+    """Return the form type of sec-edgar-downloader's `<TICKER>/<FORM>/<accession>/` layout."""
+    parts = Path(path).parts
+    if DOWNLOADER_ROOT in parts:
+        i = parts.index(DOWNLOADER_ROOT)
+        if len(parts) > i + 4:
+            return parts[i + 2]
     return None
 
 

@@ -92,7 +92,7 @@ def test_changed_file_replaces_its_filing(tmp_path):
     root = tmp_path / "index"
     build([str(src)], root, jobs=1)
     assert search_ids(root, "zanzibarian") == []
-    seed.write_bytes(seed.read_bytes().replace(b"Regulation FD", b"zanzibarian FD"))
+    seed.write_bytes(seed.read_bytes().replace(b"Sidney Street", b"zanzibarian Street"))
     report = build([str(src)], root, jobs=1)
     assert (report.filings_added, report.filings_updated) == (0, 1)
     assert len(search_ids(root, "zanzibarian")) == 1
@@ -127,7 +127,7 @@ def test_one_filing_per_accession_across_files(tmp_path):
 
 
 def test_change_to_one_file_of_a_merged_accession_keeps_the_merge(tmp_path):
-    src = tmp_path / "cat"
+    src = tmp_path / "18230" / CAT.name  # the accession folder names the standalone document
     files = copy_into(src, [CAT / p.name for p in sorted(CAT.iterdir())])
     root = tmp_path / "index"
     build([str(src)], root, jobs=1)
