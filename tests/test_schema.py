@@ -1,0 +1,49 @@
+"""The index schema: tokens for numbers and compounds, and the fast body field's equivalence."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.fields import TEXT
+
+from indexer.parse import parse_path
+from indexer.schema import FilingSchema, body_analyzer, to_fields
+from tests.corpus import COVER, EDGARTOOLS, SEED
+
+
+def terms(text: str, mode: str = "index") -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in body_analyzer()(text, positions=True, mode=mode)]
+
+
+def test_numbers_and_compounds_are_tokens_with_their_parts():
+    assert terms("file 0-17999 under 18 U.S.C. 1350") == [
+        ("file", 0), ("0-17999", 1), ("0", 1), ("17999", 1), ("under", 2), ("18", 3),
+        ("u.s.c", 4), ("u", 4), ("s", 4), ("c", 4), ("1350", 5),
+    ]  # fmt: skip
+    assert ("1,234,567.89", 0) in terms("1,234,567.89 dollars")
+
+
+def test_queries_keep_compounds_whole():
+    assert terms("0-17999 Item 7.01", mode="query") == [("0-17999", 0), ("item", 1), ("7.01", 2)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        SEED,
+        EDGARTOOLS / "data/sgml/0001011438-98-000429.txt",
+        COVER / "18230/0000018230-22-000107/0000018230-22-000107.txt",
+        EDGARTOOLS / "data/form4.snow.xml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path):
+    text = parse_path(path)[0].text
+    plain = TEXT(analyzer=body_analyzer(), phrase=True)
+    assert sorted(FilingSchema()["body"].index(text)) == sorted(plain.index(text))
+
+
+def test_every_field_of_the_mapping_exists_in_the_schema():
+    fields = to_fields(parse_path(SEED)[0])
+    assert set(fields) <= set(FilingSchema().names())
+    assert fields["items"] == "7.01,9.01" and fields["items_legacy"] == "9,7"
+    assert fields["inc_state"] == "MA" and fields["year"] == "2002"
