@@ -276,7 +276,7 @@ class Build:
             else whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
         )
         store = Store(gen)
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, compound=False)  # compound segments are slow to open
         try:
             for fid, filings in staging.groups(affected):
                 existed = store.record(fid) is not None if not fresh else False
