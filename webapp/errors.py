@@ -1,0 +1,61 @@
+"""One error shape: JSON `{"ok": false, "error", "status"}` for JSON URLs, error.html otherwise."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.filters import QueryError
+from indexer.indexdir import NoIndex
+
+# URLs that answer JSON: every `.json` twin, the EFTS-compatible API, the OpenAPI description
+JSON_PREFIXES = ("/LATEST/",)
+
+
+class ApiError(Exception):
+    """An error a view reports to the user with an HTTP status."""
+
+    def __init__(self, status: int, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.hint = status, message, hint
+
+
+def wants_json() -> bool:
+    """Tell whether the current URL is one that answers JSON."""
+    path = request.path
+    return path.endswith(".json") or path.startswith(JSON_PREFIXES)
+
+
+def error_response(status: int, message: str, hint: str | None = None):
+    """Answer an error in the shape the URL calls for."""
+    if wants_json():
+        body = {"ok": False, "error": message, "status": status}
+        if hint:
+            body["hint"] = hint
+        return body, status
+    return render_template("error.html", status=status, message=message, hint=hint), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(ApiError)
+    def api_error(e: ApiError):
+        return error_response(e.status, e.message, e.hint)
+
+    @app.errorhandler(QueryError)
+    def query_error(e: QueryError):
+        return error_response(400, str(e))
+
+    @app.errorhandler(NoIndex)
+    def no_index(e: NoIndex):
+        return error_response(503, "no index has been built yet", str(e))
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return error_response(e.code or 500, e.description or e.name)
+
+    @app.errorhandler(Exception)
+    def internal_error(e: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        return error_response(500, "internal error")
