@@ -52,10 +52,11 @@ def looks_like_document(text: str) -> bool:
 
 def split_submissions(text: str) -> list[str]:
     """Split an archive or feed file into one text per submission it holds."""
-    starts = [m.start() for m in SUBMISSION_START.finditer(text)]
-    if len(starts) <= 1:
-        return [text]
-    starts[0] = 0
+    starts = [0]
+    for m in SUBMISSION_START.finditer(text, 1):
+        between = text[starts[-1] : m.start()]
+        if between.count(TEXT_OPEN) == between.count(TEXT_CLOSE):  # not quoted inside a <TEXT>
+            starts.append(m.start())
     return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
 
 
