@@ -34,3 +34,9 @@ test: setup lint
 
 clean:
 	rm -rf $(VENV) $(INDEX_DIR)/gen-* $(INDEX_DIR)/CURRENT $(INDEX_DIR)/build.lock
+
+# Benchmarks: N filings made by ../shared/bench/make_corpus.py into a temp folder (outside the repo)
+N ?= 10000
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)

@@ -1,0 +1,264 @@
+"""Run the benchmark suite: build, in-process search, HTTP, and the SQLite FTS5 peer baseline.
+
+    python -m bench.run --n 10000 [--workdir DIR] [--out bench_out/results-N.json]
+
+Writes every figure to a JSON file and prints a markdown table. No timing is asserted here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import fts5, http_load
+from bench.measure import RssSampler, Timer, machine, summary_ms
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "bench"
+MODES = ("top10", "facets", "snippets")
+
+
+def read_queries(path: Path) -> list[dict]:
+    """Read the fixed query mix (quoting disabled: quotes are phrase quotes)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        {
+            "q": r["q"],
+            "forms": [x for x in (r["forms"] or "").split(",") if x],
+            "startdt": r["startdt"] or "",
+            "enddt": r["enddt"] or "",
+        }
+        for r in rows
+    ]
+
+
+def make_corpus(n: int, workdir: Path) -> Path:
+    """Make (or reuse) the deterministic benchmark corpus of n filings."""
+    out = workdir / f"corpus-{n}"
+    if not (out / ".complete").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        script = SHARED / "make_corpus.py"
+        subprocess.run([sys.executable, str(script), "--n", str(n), "--out", str(out)], check=True)
+        (out / ".complete").write_text("")
+    return out
+
+
+def time_build(corpus: Path, index_dir: Path, jobs: int) -> dict:
+    """Time `indexer build` end to end from the files, sampling the process tree's memory."""
+    shutil.rmtree(index_dir, ignore_errors=True)
+    indexer = Path(sys.executable).with_name("indexer")
+    cmd = [str(indexer), "build", str(corpus), "--index-dir", str(index_dir), "--json"]
+    cmd += ["--jobs", str(jobs)]
+    with Timer() as t:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        with RssSampler(proc.pid) as rss:
+            out, _ = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"indexer build failed ({proc.returncode})")
+    report = json.loads(out)
+    return {
+        "seconds": round(t.seconds, 2),
+        "filings": report["filings"],
+        "input_mb": round(report["bytes_read"] / 2**20, 1),
+        "filings_per_s": round(report["filings"] / t.seconds, 1),
+        "mb_per_s": round(report["bytes_read"] / 2**20 / t.seconds, 2),
+        "peak_rss_mb": round(rss.peak_total / 2**20),
+        "peak_rss_largest_process_mb": round(rss.peak_process / 2**20),
+        "failed": len(report["failed"]),
+        "skipped": len(report["skipped"]),
+    }
+
+
+def index_sizes(index_dir: Path) -> dict:
+    """Return Whoosh and side-store bytes, and Whoosh bytes per byte of extracted text."""
+    from indexer import indexdir
+    from indexer.store import STORE_NAME, Store
+
+    gen = indexdir.require_generation(index_dir)
+    store = Store(gen, readonly=True)
+    text_bytes = sum(r["text_chars"] for r in store.records())
+    store.close()
+    files = [f for f in gen.iterdir() if f.is_file()]
+    whoosh = sum(f.stat().st_size for f in files if f.name != STORE_NAME)
+    side = (gen / STORE_NAME).stat().st_size
+    return {
+        "text_mb": round(text_bytes / 2**20, 1),
+        "whoosh_mb": round(whoosh / 2**20, 1),
+        "side_store_mb": round(side / 2**20, 1),
+        "index_bytes_per_text_byte": round(whoosh / max(text_bytes, 1), 3),
+    }
+
+
+def request_for(row: dict, mode: str):
+    from indexer.filters import Filters
+    from indexer.search import SearchRequest
+
+    filters = Filters(
+        forms=tuple(row["forms"]), filed_from=row["startdt"] or None, filed_to=row["enddt"] or None
+    )
+    return SearchRequest(
+        q=row["q"],
+        filters=filters,
+        per_page=10,
+        facets=mode != "top10",
+        snippets=mode == "snippets",
+    )
+
+
+def time_search(index_dir: Path, rows: list[dict], reps: int) -> dict:
+    """Warm searcher, in process: each query `reps` times in each mode."""
+    from indexer.search import open_index, search
+
+    index = open_index(index_dir)
+    for row in rows:  # warm up: caches, lexicon, column readers
+        search(index, request_for(row, "snippets"))
+    out = {}
+    for mode in MODES:
+        all_times, per_query = [], {}
+        for row in rows:
+            times = []
+            for _ in range(reps):
+                with Timer() as t:
+                    result = search(index, request_for(row, mode))
+                times.append(t.seconds)
+            all_times += times
+            per_query[row["q"]] = {**summary_ms(times), "total": result.total}
+        out[mode] = {**summary_ms(all_times), "per_query": per_query}
+    return out
+
+
+def cold_first_query(index_dir: Path, row: dict) -> float:
+    """Seconds from a fresh process opening the index to its first answer (facets + snippets)."""
+    code = (
+        "import sys, time, json; t = time.perf_counter()\n"
+        "from bench.run import request_for\n"
+        "from indexer.search import open_index, search\n"
+        f"index = open_index({str(index_dir)!r})\n"
+        "search(index, request_for(json.loads(sys.argv[1]), 'snippets'))\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(row)], capture_output=True, text=True, cwd=ROOT
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return round(float(out.stdout.strip()), 3)
+
+
+def time_fts5(index_dir: Path, workdir: Path, rows: list[dict], reps: int) -> dict:
+    """Build the FTS5 baseline from the same parsed records and run the same query modes."""
+    from indexer import indexdir
+
+    db_path = workdir / "fts5.sqlite"
+    built = fts5.build(indexdir.require_generation(index_dir), db_path)
+    searcher = fts5.Fts5Searcher(db_path)
+    for row in rows:
+        searcher.search(row["q"], row["forms"], row["startdt"], row["enddt"], "snippets")
+    out = {"index_seconds": round(built["seconds"], 2), "bytes": built["bytes"]}
+    for mode in MODES:
+        times, per_query = [], {}
+        for row in rows:
+            qtimes = []
+            for _ in range(reps):
+                with Timer() as t:
+                    total = searcher.search(
+                        row["q"], row["forms"], row["startdt"], row["enddt"], mode
+                    )
+                qtimes.append(t.seconds)
+            times += qtimes
+            per_query[row["q"]] = {**summary_ms(qtimes), "total": total}
+        out[mode] = {**summary_ms(times), "per_query": per_query}
+    searcher.close()
+    return out
+
+
+def time_http(index_dir: Path, rows: list[dict], reps: int, seconds: float) -> dict:
+    with http_load.served(index_dir) as port:
+        single = http_load.one_client(port, rows, reps)
+        loads = [http_load.concurrent(port, rows, c, seconds) for c in (2, 4)]
+    return {"one_client": single, "concurrent": loads}
+
+
+def ratios(ours: dict, peer: dict) -> dict:
+    return {m: round(ours[m]["p95"] / max(peer[m]["p95"], 1e-3), 2) for m in MODES}
+
+
+def markdown(res: dict) -> str:
+    b, s, f, h = res["build"], res["search"], res["fts5"], res.get("http")
+    lines = [
+        f"### N = {res['n']} filings ({b['input_mb']} MB input, {res['sizes']['text_mb']} MB text)"
+        f" — {res['machine']['cores']} cores, {res['machine']['cpu']}",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| build, end to end | {b['seconds']} s, {b['filings_per_s']} filings/s, "
+        f"{b['mb_per_s']} MB/s |",
+        f"| build peak RSS (all processes / largest) | {b['peak_rss_mb']} / "
+        f"{b['peak_rss_largest_process_mb']} MB |",
+        f"| index bytes per text byte (Whoosh; side store {res['sizes']['side_store_mb']} MB) | "
+        f"{res['sizes']['index_bytes_per_text_byte']} |",
+        f"| first query after a cold start | {res['cold_first_query_s']} s |",
+    ]
+    for m in MODES:
+        lines.append(
+            f"| search {m}: p50 / p95 / p99 (FTS5 p95; ratio) | {s[m]['p50']} / {s[m]['p95']} / "
+            f"{s[m]['p99']} ms ({f[m]['p95']} ms; {res['ratio_to_fts5'][m]}×) |"
+        )
+    if h:
+        o = h["one_client"]
+        lines.append(
+            f"| /search.json, one client: p50 / p95 / p99 | {o['p50']} / {o['p95']} / {o['p99']}"
+            f" ms, {o['errors']} errors |"
+        )
+        for c in h["concurrent"]:
+            lines.append(
+                f"| /search.json, {c['clients']} clients for {c['seconds']} s | {c['rps']} req/s, "
+                f"p99 {c['p99']} ms, {c['errors']} errors |"
+            )
+    lines.append(f"| FTS5 indexing of the same records | {f['index_seconds']} s |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--workdir", type=Path, help="where corpus and index go [a temp dir]")
+    ap.add_argument("--out", type=Path, help="JSON results file [bench_out/results-N.json]")
+    ap.add_argument("--reps", type=int, default=5, help="runs of each query per mode")
+    ap.add_argument("--http-seconds", type=float, default=20.0)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-http", action="store_true")
+    args = ap.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = read_queries(SHARED / "queries.tsv")
+    corpus = make_corpus(args.n, workdir)
+    index_dir = workdir / f"index-{args.n}"
+    res = {"n": args.n, "machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    res["build"] = time_build(corpus, index_dir, args.jobs)
+    res["sizes"] = index_sizes(index_dir)
+    res["cold_first_query_s"] = cold_first_query(index_dir, rows[0])
+    res["search"] = time_search(index_dir, rows, args.reps)
+    res["fts5"] = time_fts5(index_dir, workdir, rows, args.reps)
+    res["ratio_to_fts5"] = ratios(res["search"], res["fts5"])
+    if not args.no_http:
+        res["http"] = time_http(index_dir, rows, args.reps, args.http_seconds)
+    out = args.out or ROOT / "bench_out" / f"results-{args.n}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2))
+    print(markdown(res))
+    print(f"\nall figures: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
