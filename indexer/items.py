@@ -133,19 +133,22 @@ def title_key(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def _title_table() -> dict[str, str]:
-    """Map every known title key to its code; a title both eras share maps to the modern code."""
+def _title_table(*eras: tuple[dict[str, str], dict[str, str]]) -> dict[str, str]:
+    """Map every title key of the eras given to its code; a later era overwrites an earlier."""
     table: dict[str, str] = {}
-    for titles in (LEGACY_ITEMS, MODERN_ITEMS):
+    for titles, aliases in eras:
         table.update({title_key(t): code for code, t in titles.items()})
-    for aliases in (LEGACY_ALIASES, MODERN_ALIASES):
         table.update({title_key(t): code for t, code in aliases.items()})
     return table
 
 
-# Modern entries are written last, so "Regulation FD Disclosure" (legacy 9 and 7.01) is 7.01:
-# both codes normalize to 7.01 anyway, and the modern code is the one a search facet shows.
-TITLES = _title_table()
+LEGACY = (LEGACY_ITEMS, LEGACY_ALIASES)
+MODERN = (MODERN_ITEMS, MODERN_ALIASES)
+# A title both eras share ("Regulation FD Disclosure", legacy 9 and 7.01) has a code in each
+# table; TITLES prefers the modern one, which is what a title alone means when nothing else in
+# the filing tells its era (both codes normalize to the same item anyway).
+TITLES = _title_table(LEGACY, MODERN)
+LEGACY_TITLES = _title_table(MODERN, LEGACY)
 
 
 def modern_code(code: str) -> str | None:
@@ -174,36 +177,65 @@ def _code_of(raw: str) -> str | None:
     return f"{int(major)}.{int(minor):02d}"
 
 
-def _code_of_title(raw: str) -> str | None:
-    """Return the code of a title, exact or a unique word-prefix of one (cut-short headers)."""
+def _code_of_title(raw: str, legacy: bool = False) -> str | None:
+    """Return the code of a title, exact or a unique word-prefix of one (cut-short headers).
+
+    A title both eras share gives the legacy code if `legacy`, else the modern one.
+    """
+    table = LEGACY_TITLES if legacy else TITLES
     key = title_key(raw)  # "...", like all punctuation, is dropped
-    if key in TITLES:
-        return TITLES[key]
+    if key in table:
+        return table[key]
     if len(key) < MIN_PREFIX:
         return None
-    codes = {code for title, code in TITLES.items() if title.startswith(key + " ")}
+    codes = {code for title, code in table.items() if title.startswith(key + " ")}
     if len({modern_code(c) for c in codes}) != 1:
         return None
-    return max(codes, key=lambda c: "." in c)  # the modern code when both eras match
+    return max(codes, key=lambda c: ("." in c) != legacy)  # the code of the era asked for
 
 
-def normalize_item(raw: str) -> Item | None:
-    """Read an item code or title as filed; return it with its modern code and title."""
+def _era(raws: list[str]) -> str | None:
+    """Tell the era a filing's items are numbered in by their shape: "legacy", "modern" or None.
+
+    A code's shape decides ("9" is legacy, "7.01" modern), else a title only one era has
+    ("Acquisition or Disposition of Assets" is legacy); a title both eras share says nothing.
+    """
+    eras = set()
+    for raw in raws:
+        text = " ".join(raw[:1000].split())
+        code = _code_of(text)
+        if code is None and _code_of_title(text, legacy=True) == _code_of_title(text):
+            code = _code_of_title(text)
+        if code is not None:
+            eras.add("modern" if "." in code else "legacy")
+    return eras.pop() if len(eras) == 1 else None
+
+
+def normalize_item(raw: str, era: str | None = None) -> Item | None:
+    """Read an item code or title as filed; return it with its modern code and title.
+
+    A title both eras share takes the code of `era` ("legacy" or "modern"; modern if None).
+    """
     if not raw or not raw.strip():
         return None
     raw = " ".join(raw[:1000].split())
     code = _code_of(raw)
     if code is None:
-        code = _code_of_title(raw)
+        code = _code_of_title(raw, legacy=era == "legacy")
     return None if code is None else _item(code)
 
 
 def normalize_items(raws: list[str]) -> list[Item]:
-    """Normalize raw items in order, keeping the first of each modern code."""
+    """Normalize a filing's raw items in order, keeping the first of each modern code.
+
+    Titles both eras share take the era the filing's other items show: a 1995 header's
+    "Financial statements and exhibits" is item 7 when the text heads it "ITEM 7.".
+    """
+    era = _era(raws)
     seen: set[str | None] = set()
     items = []
     for raw in raws:
-        item = normalize_item(raw)
+        item = normalize_item(raw, era)
         if item is not None and item.normalized not in seen:
             seen.add(item.normalized)
             items.append(item)

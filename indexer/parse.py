@@ -20,17 +20,20 @@ from indexer.model import (
     Filer,
     Filing,
     HeaderInfo,
+    Item,
     NotAFiling,
     ParseError,
     RawDocument,
 )
 from indexer.sources import accession_from_path, form_from_path
+from indexer.states import state_code
 from indexer.text import (
     classify_html,
     classify_text,
     decode_bytes,
     detect_markup,
     html_to_text,
+    is_r_page,
     is_uuencoded,
     plain_to_text,
 )
@@ -43,6 +46,8 @@ BINARY_TYPES = re.compile(r"^(GRAPHIC|ZIP|EXCEL|PDF|JSON|EX-101\.\w+|.*\.(?:JPG|
 BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 # An exhibit document type: "EX-99.1", "EX-31.1", "EX-10.2 2"
 EXHIBIT_TYPE = re.compile(r"^EX-\d", re.I)
+# What a description puts before an exhibit number: "EX-", "EXHIBIT ", "Ex. " (upper-cased)
+EXHIBIT_PREFIX = re.compile(r"^EX(?:HIBIT)?[-.\s]*")
 FILER_ROLE_ORDER = ("filer", "subject-company", "issuer", "filed-by", "reporting-owner")
 
 
@@ -63,9 +68,9 @@ def parse_bytes(data: bytes, source: str) -> list[Filing]:
         raise NotAFiling("no text after decoding")
     if sgml.looks_like_submission(text):
         filings = [from_submission(s, source) for s in sgml.split_submissions(text)]
-    elif sgml.looks_like_document(text):
-        raw = next(sgml.iter_documents(text))
-        filings = [from_documents(HeaderInfo(), [raw], source, kind="document")]
+    elif sgml.looks_like_document(text):  # 0000899681-95-000096.txt: an S-3/A and its EX-99
+        raws = list(sgml.iter_documents(text))
+        filings = [from_documents(HeaderInfo(), raws, source, kind="document")]
     else:
         filings = [from_standalone(text, source)]
     for f in filings:
@@ -117,7 +122,8 @@ def from_documents(header: HeaderInfo, raws: list[RawDocument], source: str, kin
             dei, xml = facts, form
     cover = CoverInfo()
     if docs and docs[0].text and xml is None:
-        cover = read_cover(docs[0].text, header.form_type or dei.get("DocumentType"))
+        form = header.form_type or dei.get("DocumentType") or document_form(docs[0])
+        cover = read_cover(docs[0].text, form)
         if not cover.signers:
             cover.signers = next(
                 (s for d in docs[1:] if d.text and (s := read_cover(d.text).signers)), []
@@ -137,6 +143,8 @@ def convert_document(raw: RawDocument, primary: bool) -> tuple[Document, dict, X
     if not primary and classify_text(body):  # viewer scripts and styles filed as documents
         return doc, {}, None
     markup = detect_markup(body)
+    if not primary and markup == "html" and is_r_page(body):  # R1.htm repeats the cover page
+        return doc, {}, None
     if markup == "html":
         doc.text, facts = html_to_text(body)
         return doc, facts, None
@@ -157,9 +165,10 @@ def assemble(
     header: HeaderInfo, docs: list[Document], cover: CoverInfo, dei: dict, source: str, kind: str
 ) -> Filing:
     """Combine header, iXBRL cover facts and the text's cover page into one filing."""
-    filers = header.filers or cover_filers(cover, dei)
+    form_type = header.form_type or dei.get("DocumentType")
+    form_type = form_type or (document_form(docs[0]) if docs else None) or cover.form_type
+    filers = distinct_filers(header.filers) or cover_filers(cover, dei, form_type)
     primary = primary_filer(filers)
-    form_type = header.form_type or dei.get("DocumentType") or cover.form_type
     if form_type and docs and docs[0].type is None:
         docs[0].type = form_type
     company = primary.name if primary else None
@@ -169,6 +178,8 @@ def assemble(
         company = stated_casing(company, texts)
         if filers and filers[0].name:
             filers[0].name = stated_casing(filers[0].name, texts)
+    if header.filers:
+        fill_filer_gaps(filers, cover, dei)
     return Filing(
         source=source,
         accession=header.accession,
@@ -179,7 +190,7 @@ def assemble(
         company=company,
         cik=(primary.cik if primary else None) or cik10(dei.get("EntityCentralIndexKey")),
         filers=filers,
-        items=normalize_items(header.items or cover.items),
+        items=filing_items(form_type, header.items, cover.items),
         signers=cover.signers,
         documents=docs,
         exhibits=exhibits_of(docs, cover),
@@ -188,16 +199,79 @@ def assemble(
     )
 
 
-def cover_filers(cover: CoverInfo, dei: dict) -> list[Filer]:
-    """Make the one filer a header-less document states on its cover page."""
+def document_form(doc: Document) -> str | None:
+    """Return the form a document's own <TYPE> states, unless it is an exhibit or attachment."""
+    kind = doc.type
+    if not kind or EXHIBIT_TYPE.match(kind) or BINARY_TYPES.match(kind) or kind.upper() == "XML":
+        return None
+    return kind
+
+
+def filing_items(form_type: str | None, header: list[str], text: list[str]) -> list[Item]:
+    """Return a filing's 8-K items: the header's ITEM INFORMATION and the text's item headings.
+
+    Other forms number their own items (ABS-15G's 2.01, Form D's 06b): those are not 8-K items.
+    """
+    if form_type and not root_form(form_type).startswith("8-K"):
+        return []
+    items = normalize_items([*header, *text])
+    if header:  # EDGAR lists items in numeric order; headings only the text has join in place
+        items.sort(key=lambda item: tuple(int(part) for part in item.code.split(".")))
+    return items
+
+
+def distinct_filers(filers: list[Filer]) -> list[Filer]:
+    """Keep one of header filer blocks that say the same, field for field.
+
+    0001104659-25-002604.nc names CVR Energy as subject company twice, once per form type
+    (SC 13D/A, SC TO-T/A): blocks that differ only in what a Filer does not keep.
+    """
+    seen: set[str] = set()
+    kept: list[Filer] = []
+    for filer in filers:
+        key = repr(filer)  # every field, former names included (a 40-APP has 399 filers)
+        if key not in seen:
+            seen.add(key)
+            kept.append(filer)
+    return kept
+
+
+def fill_filer_gaps(filers: list[Filer], cover: CoverInfo, dei: dict) -> None:
+    """Fill what a header leaves out of its filer from the iXBRL cover facts or the cover page.
+
+    Oracle's 2014-2022 headers state no state of incorporation; the cover says Delaware. The
+    filer is the one whose CIK the dei facts name, else the only one.
+    """
+    dei_cik = cik10(dei.get("EntityCentralIndexKey"))
+    target = next((f for f in filers if dei_cik and f.cik == dei_cik), None)
+    if target is None and len(filers) == 1:
+        target = filers[0]
+    if target is None:
+        return
+    state = dei.get("EntityIncorporationStateCountryCode") or cover.state_of_incorporation
+    irs = dei.get("EntityTaxIdentificationNumber") or cover.irs_number
+    target.state_of_incorporation = target.state_of_incorporation or (
+        state and (state_code(state) or state)
+    )
+    target.irs_number = target.irs_number or (irs and irs.replace("-", ""))
+    target.file_number = target.file_number or dei.get("EntityFileNumber") or cover.file_number
+
+
+def cover_filers(cover: CoverInfo, dei: dict, form_type: str | None) -> list[Filer]:
+    """Make the one filer a header-less document states on its cover page.
+
+    A schedule's cover (SC 13G: "(Name of Issuer)") names the company it is about, which
+    EDGAR's header calls the subject company.
+    """
     name = dei.get("EntityRegistrantName") or cover.company
     if not name:
         return []
+    schedule = bool(form_type) and root_form(form_type).startswith("SC ")
     return [
         Filer(
             name=name,
             cik=cik10(dei.get("EntityCentralIndexKey")) or cover.cik,
-            role="filer",
+            role="subject-company" if schedule else "filer",
             state_of_incorporation=dei.get("EntityIncorporationStateCountryCode")
             or cover.state_of_incorporation,
             file_number=dei.get("EntityFileNumber") or cover.file_number,
@@ -221,7 +295,8 @@ def exhibits_of(docs: list[Document], cover: CoverInfo) -> list[Exhibit]:
     for d in docs:
         if d.type and EXHIBIT_TYPE.match(d.type):
             key = d.type.upper().split()[0]
-            found.setdefault(key, Exhibit(key, d.description))
+            description = None if restates_type(d.description, key) else d.description
+            found.setdefault(key, Exhibit(key, description))
     for e in cover.exhibits:
         key = e.type.upper()
         if key not in found:
@@ -231,10 +306,20 @@ def exhibits_of(docs: list[Document], cover: CoverInfo) -> list[Exhibit]:
     return list(found.values())
 
 
+def restates_type(description: str | None, exhibit_type: str) -> bool:
+    """Tell whether a document description only repeats its type: "EX-99.1", "EXHIBIT 99.1"."""
+    if not description:
+        return False
+    number = EXHIBIT_PREFIX.sub("", description.upper()).strip(" .")
+    return number == EXHIBIT_PREFIX.sub("", exhibit_type)
+
+
 def apply_xml_form(filing: Filing, form: XmlForm) -> None:
     """Fill what an XML form (3/4/5, D, 13F ...) states and the header did not."""
     filing.form_type = filing.form_type or form.form_type
     filing.root_form = filing.root_form or (root_form(form.form_type) if form.form_type else None)
+    if filing.documents and filing.documents[0].type is None:
+        filing.documents[0].type = filing.form_type
     filing.period = filing.period or form.period
     if not filing.filers:
         filing.filers = form.filers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from datetime import datetime
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -56,14 +57,16 @@ class BodyText(TEXT):
     """
 
     def index(self, value, **kwargs):
-        positions: dict[str, list[int]] = {}
-        for pos, m in enumerate(TOKEN_RE.finditer(value.lower())):
-            tok = m.group()
-            positions.setdefault(tok, []).append(pos)
-            if not tok.isalnum():
-                for part in dict.fromkeys(PART.findall(tok)):
-                    if part != tok:
-                        positions.setdefault(part, []).append(pos)
+        positions: dict[str, list[int]] = defaultdict(list)
+        for pos, tok in enumerate(TOKEN_RE.findall(value.lower())):
+            positions[tok].append(pos)
+        compounds = [tok for tok in positions if not tok.isalnum()]
+        for tok in compounds:  # once per distinct compound, not per occurrence
+            for part in dict.fromkeys(PART.findall(tok)):
+                if part != tok:
+                    merged = positions[part]
+                    merged.extend(positions[tok])
+                    merged.sort()
         encode, boost = self.format.encode, self.format.field_boost
         for word, poslist in positions.items():
             yield word.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)

@@ -143,9 +143,14 @@ def classify_xml(xml: str) -> str | None:
     return _XBRL_ROOTS.get(_root_name(_WRAPPER.sub("", xml[:_HTML_SCAN], count=1)) or "")
 
 
+def is_r_page(html: str) -> bool:
+    """Tell whether HTML is an XBRL viewer R page (R1.htm ...), standalone or in a submission."""
+    return bool(_R_PAGE_TABLE.search(html) and _R_PAGE_LINK.search(html))
+
+
 def classify_html(html: str) -> str | None:
     """Return why a standalone HTML file is not a filing document (R page, fragment), else None."""
-    if _R_PAGE_TABLE.search(html) and _R_PAGE_LINK.search(html):
+    if is_r_page(html):
         return "XBRL viewer R page"
     if len(html) > _FRAGMENT_BYTES:
         return None

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from indexer.model import Filer, NotAFiling, ParseError, Signer
+from indexer.model import Filer, FormerName, NotAFiling, ParseError, Signer
+from indexer.states import state_code
 from indexer.text import classify_xml
 
 
@@ -158,32 +159,68 @@ _CIK = (
 # The person or firm that filed, when it is not the company: 144's seller
 _FILER_NAME = ("formData/issuerInfo/nameOfPersonForWhoseAccountTheSecuritiesAreToBeSold",)
 _FILE_NUMBER = (
-    "formData/issuerInfo/secFileNumber",
     "formData/coverPage/form13FFileNumber",
     "formData/genInfo/regFileNumber",
     ".//item3/investmentCompActFileNo",
     "formData/coverPage/fileNumber",
     "effectiveData/filer/fileNumber",
 )
-# Parties named in the form: (role, element path, CIK child, name child)
+# Parties named in the form: (role, element path, CIK child, name child, file number child)
 _PARTIES = (
-    ("issuer", "issuer", "issuerCik", "issuerName"),  # ownership documents
-    ("reporting-owner", "reportingOwner/reportingOwnerId", "rptOwnerCik", "rptOwnerName"),
-    ("issuer", "primaryIssuer", "cik", "entityName"),  # D
-    ("issuer", "issuerList/issuer", "cik", "entityName"),  # D, co-issuers
-    ("issuer", "formData/issuerInfo", "issuerCik", "issuerName"),  # 144
-    ("filer", "effectiveData/filer", "cik", "entityName"),  # EFFECT
+    ("issuer", "issuer", "issuerCik", "issuerName", None),  # ownership documents
+    ("reporting-owner", "reportingOwner/reportingOwnerId", "rptOwnerCik", "rptOwnerName", None),
+    ("issuer", "primaryIssuer", "cik", "entityName", None),  # D
+    ("issuer", "issuerList/issuer", "cik", "entityName", None),  # D, co-issuers
+    # 144: the issuer's Exchange Act file number, as EDGAR's header puts it on the issuer
+    ("issuer", "formData/issuerInfo", "issuerCik", "issuerName", "secFileNumber"),
+    ("filer", "effectiveData/filer", "cik", "entityName", None),  # EFFECT
 )
+# What a form states of the company it is about (the filer its `company` names), by field
+_COMPANY_FACTS = {
+    "state_of_incorporation": (
+        "primaryIssuer/jurisdictionOfInc",  # D: "DELAWARE"
+        ".//issuerInfo/legalStatus/jurisdictionOrganization",  # C: "CA"
+    ),
+    "business_state": (
+        "primaryIssuer/issuerAddress/stateOrCountry",  # D
+        ".//issuerInfo/issuerAddress/stateOrCountry",  # C, 144
+        "formData/coverPage/filingManager/address/stateOrCountry",  # 13F
+        "formData/coverPage/reportingPerson/address/stateOrCountry",  # N-PX
+        ".//item1/addressOfIssuer/state",  # 24F-2NT
+    ),
+}
+_FORMER_NAMES = ("primaryIssuer/issuerPreviousNameList/previousName",)  # D
 
 
 def _parties(root: etree._Element) -> list[Filer]:
     """Return the issuers, reporting owners and filers a form names."""
     found = [
-        Filer(name=_first(el, (name,)), cik=_cik(_first(el, (cik,))), role=role)
-        for role, path, cik, name in _PARTIES
+        Filer(
+            name=_first(el, (name,)),
+            cik=_cik(_first(el, (cik,))),
+            role=role,
+            file_number=_first(el, (number,)) if number else None,
+        )
+        for role, path, cik, name, number in _PARTIES
         for el in root.iterfind(_any_ns(path))
     ]
     return [f for f in found if f.name or f.cik]
+
+
+def _add_company_facts(root: etree._Element, filer: Filer) -> None:
+    """Fill in the states and former names a form gives for the company it is about.
+
+    Shepherd's Finance's Form D/A: incorporated in DELAWARE, offices in FL, formerly
+    "84 RE Partners, LLC".
+    """
+    for attr, paths in _COMPANY_FACTS.items():
+        value = _first(root, paths)
+        if value and getattr(filer, attr) is None:
+            setattr(filer, attr, state_code(value) or value)
+    for path in _FORMER_NAMES:
+        for el in root.iterfind(_any_ns(path)):
+            if (name := _clean(el.text)) and name.lower() != "none":
+                filer.former_names.append(FormerName(name))
 
 
 def _header_filer(root: etree._Element, company: str | None) -> Filer | None:
@@ -201,6 +238,8 @@ def _filers(root: etree._Element, company: str | None) -> list[Filer]:
     header = _header_filer(root, company)
     if header and all(f.cik != header.cik or f.role != "filer" for f in filers):
         filers.append(header)
+    if about := next((f for f in filers if company and f.name == company), None):
+        _add_company_facts(root, about)
     return filers
 
 

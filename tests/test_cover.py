@@ -627,3 +627,183 @@ def test_any_text_reads_without_error(text: str) -> None:
     cover = read_cover(text.replace("  ", "\n"))
     assert all(s.name for s in cover.signers)
     assert all(e.type.startswith("EX-") for e in cover.exhibits)
+
+
+# --- quirks of the golden files (tests/golden), each in the words of its filing ---------------
+
+
+def test_title_in_a_paragraph_of_its_own() -> None:
+    # Apple 0001193125-11-009392, as the HTML converter renders its signature table
+    text = (
+        "SIGNATURE\n\nPursuant to the requirements of the Securities Exchange Act of 1934, the "
+        "registrant has duly caused this report to be signed on its behalf.\n\nAPPLE INC.\n"
+        "Date: January 18, 2011 | By: | /s/ Peter Oppenheimer\n\nPeter Oppenheimer\n\n"
+        "Senior Vice President,\n\nChief Financial Officer\n\nEXHIBIT INDEX\n"
+    )
+    title = "Senior Vice President, Chief Financial Officer"
+    assert read_cover(text).signers == [Signer("Peter Oppenheimer", title, "2011-01-18")]
+
+
+def test_a_heading_after_the_title_is_not_part_of_it() -> None:
+    # Apple's 2024 10-K (data/html/Apple.10-K.html): "Power of Attorney" heads prose
+    text = (
+        "SIGNATURES\nthe Registrant has duly caused this report to be signed.\n\n"
+        "Date: November 1, 2024 | Apple Inc.\nBy: | /s/ Luca Maestri\nLuca Maestri\n"
+        "Senior Vice President, Chief Financial Officer\n\nPower of Attorney\n"
+        "KNOW ALL PERSONS BY THESE PRESENTS, that each person whose signature appears below "
+        "constitutes and appoints Timothy D. Cook and Luca Maestri, jointly and severally\n"
+    )
+    (signer,) = read_cover(text).signers
+    assert signer.title == "Senior Vice President, Chief Financial Officer"
+
+
+def test_application_signed_with_name_and_title_on_one_line() -> None:
+    # HarbourVest's 2025 40-APP (john-friedman+secsgml/sgml/multiplefilers.txt)
+    text = (
+        "The Applicants have caused this Application to be duly signed on their behalf on the "
+        "15th day of May, 2025.\n\nHARBOURVEST PRIVATE INVESTMENTS FUND\n"
+        "By: | /s/ Monique Austin\n"
+        "Name: Monique Austin Title: Chief Executive Officer & President\n\n24\n\n"
+        "HARBOURVEST PARTNERS (IRELAND) LIMITED\nBy: | /s/ Craig MacDonald\n"
+        "Name: Craig MacDonald Title: Director\n"
+    )
+    assert [(s.name, s.title) for s in read_cover(text, "40-APP").signers] == [
+        ("Monique Austin", "Chief Executive Officer & President"),
+        ("Craig MacDonald", "Director"),
+    ]
+
+
+def test_signature_block_runs_on_while_people_sign() -> None:
+    # the same 40-APP: 2,000 lines of applicants, and a person signs every few dozen lines
+    block = "HV FUND L.P.\nBy: | HarbourVest GP LLC\nIts General Partner\n" * 30
+    text = (
+        "The Applicants have caused this Application to be duly signed.\n"
+        + "By: | /s/ Monique Austin\nName: Monique Austin\nTitle: Managing Director\n"
+        + (block + "By: | /s/ Monique Austin\nName: Monique Austin\n") * 2
+        + "By: | /s/ Mary Traer\nName: Mary Traer\nTitle: Class A Manager\n"
+    )
+    assert [s.name for s in read_cover(text, "40-APP").signers] == ["Monique Austin", "Mary Traer"]
+
+
+def test_lone_cover_date_is_a_period_only_for_forms_with_a_date_of_report() -> None:
+    # the 40-APP's cover dates the application, May 15, 2025; an 8-K's lone date is its report's
+    text = "FORM 8-K\n\nMay 15, 2025\n\nACME CORP\n"
+    assert read_cover(text, "8-K").period == "2025-05-15"
+    assert read_cover(text, "40-APP").period is None
+
+
+def test_s3_exhibit_list_and_the_word_exhibits_inside_sentences() -> None:
+    # Page America Group's 1995 S-3/A (dgunning+edgartools/data/sgml/0000899681-95-000096.txt)
+    text = """Additional information is contained in the Registration Statement and the
+Exhibits
+thereto filed with the Commission under the Securities Act.
+
+copy of any or all of the documents incorporated herein by reference (other than
+exhibits).
+
+     1.   The Company's Annual Report on Form 10-K for the year
+ended December 31, 1994.
+
+     1.  History of Losses; Accumulated Deficit.  Since its
+inception, the Company has incurred losses.
+
+Item 16.  EXHIBITS
+
+      *5.     Opinion of Stroock & Stroock & Lavan.
+
+      23(a).  Consent of Stroock & Stroock &  Lavan (contained
+              in Exhibit 5).
+
+    **23(b).  Consent of Ernst & Young LLP.
+
+      24.     Power of Attorney (included on signature page)
+"""
+    assert read_cover(text, "S-3/A").exhibits == [
+        Exhibit("EX-5", "Opinion of Stroock & Stroock & Lavan."),
+        Exhibit("EX-23(A)", "Consent of Stroock & Stroock & Lavan (contained in Exhibit 5)."),
+        Exhibit("EX-23(B)", "Consent of Ernst & Young LLP."),
+        Exhibit("EX-24", "Power of Attorney (included on signature page)"),
+    ]
+
+
+def test_registration_number_is_an_s3s_file_number() -> None:
+    text = "Registration No. 33-88960\n\nFORM S-3\n\nPAGE AMERICA GROUP, INC.\n"
+    assert read_cover(text, "S-3/A").file_number == "33-88960"
+
+
+def test_exhibit_number_alone_with_its_description_in_the_next_paragraph() -> None:
+    # TGFIN's 2010 10-K (john-friedman+secsgml/sgml/tab-privacy.txt), each line a paragraph
+    text = (
+        "(a)(3) Exhibits: The following are filed as part of this Annual Report\n\n"
+        "Exhibit 31.1\n\nCertification of Scott Emerson Lybbert as Chief Executive Officer,\n\n"
+        "pursuant to section 302 of the Sarbanes-Oxley act of 2002.\n\n34\n\n"
+        "Exhibit 31.2 Certification of Scott Emerson Lybbert as Chief Financial Officer,\n\n"
+        "pursuant to section 301 of the Sarbanes-Oxley act of 2002.\n"
+    )
+    assert read_cover(text, "10-K").exhibits == [
+        Exhibit(
+            "EX-31.1",
+            "Certification of Scott Emerson Lybbert as Chief Executive Officer, pursuant to "
+            "section 302 of the Sarbanes-Oxley act of 2002.",
+        ),
+        Exhibit(
+            "EX-31.2",
+            "Certification of Scott Emerson Lybbert as Chief Financial Officer, pursuant to "
+            "section 301 of the Sarbanes-Oxley act of 2002.",
+        ),
+    ]
+
+
+def test_page_links_are_no_exhibit_description() -> None:
+    # Oracle's 2014 8-K (1341439/0001193125-14-242424) links "EXHIBIT 99.1" from every page
+    text = (
+        "EXHIBIT LIST\n\nEXHIBIT 99.1\n\nTable of Contents\n\n(d) Exhibits\n\n"
+        "Exhibit No. | Description of Exhibit\n99.1 | Press Release dated June 19, 2014\n"
+    )
+    assert read_cover(text).exhibits == [Exhibit("EX-99.1", "Press Release dated June 19, 2014")]
+
+
+def test_schedule_13g_in_plain_text() -> None:
+    # BlackRock's 13G/A on Trinity Industries (dgunning+edgartools/data/html/
+    # SG-13G-DOCUMENT-WITH-TEXT.html): the issuer, a "Signature:" line, a Name/Title line
+    text = """SCHEDULE 13G
+
+TRINITY INDUSTRIES INC
+--------------------------------------------------------
+(Name of Issuer)
+
+Signature.
+
+After reasonable inquiry and to the best of my knowledge and
+belief, I certify that the information set forth in this statement
+is true, complete and correct.
+
+Dated: January 22, 2024
+BlackRock, Inc.
+
+Signature:  Spencer Fleming
+
+
+
+-------------------------------------------
+
+Name/Title Attorney-In-Fact
+
+Exhibit A
+
+By: /s/ R. Andrew Dickson, III
+Name:  R. Andrew Dickson, III
+Title: Corporate Secretary
+"""
+    cover = read_cover(text, "SC 13G/A")
+    assert cover.company == "TRINITY INDUSTRIES INC"
+    assert cover.signers == [Signer("Spencer Fleming", "Attorney-In-Fact", "2024-01-22")]
+
+
+def test_text_form_4_signature() -> None:
+    # Productivity Technologies, Form 4 of March 2000 (data/sgml/0001094891-00-000193.txt)
+    text = (
+        "Explanation of Responses:\nSIGNATURE OF REPORTING PERSON\n"
+        "  /s/         Alan H. Foster\nDATE\nMarch 13, 2000\n"
+    )
+    assert read_cover(text, "4").signers == [Signer("Alan H. Foster", None, "2000-03-13")]

@@ -231,3 +231,49 @@ def test_any_text_normalizes_to_an_item_or_none(raw: str) -> None:
 @given(st.text(max_size=60))
 def test_root_form_is_idempotent(form: str) -> None:
     assert root_form(root_form(form)) == root_form(form)
+
+
+# --- a filing's items tell the era of the titles both eras share ------------------------------
+
+
+def codes(raws: list[str]) -> list[tuple[str, str | None]]:
+    """Return the (code, normalized) pairs a filing's raw items come to."""
+    return [(i.code, i.normalized) for i in normalize_items(raws)]
+
+
+def test_header_titles_take_the_era_of_the_text_headings() -> None:
+    # Cisco 1995 (858877/0000891618-95-000727): ITEM INFORMATION holds titles; the text heads
+    # the same items "ITEM  2." and "ITEM 7."
+    header = ["Acquisition or disposition of assets", "Financial statements and exhibits"]
+    assert codes([*header, "2", "7"]) == [("2", "2.01"), ("7", "9.01")]
+
+
+def test_a_title_only_the_legacy_form_has_sets_the_era() -> None:
+    # the same header alone: "Acquisition or disposition of assets" was never a modern title
+    header = ["Acquisition or disposition of assets", "Financial statements and exhibits"]
+    assert codes(header) == [("2", "2.01"), ("7", "9.01")]
+
+
+def test_shared_title_with_a_legacy_heading_is_legacy() -> None:
+    # Oasis Entertainment's 2002 8-K (1063262/0001104540-02-000064): header "Changes in
+    # registrant's certifying accountant", text "ITEM 4."
+    assert codes(["Changes in registrant's certifying accountant", "4"]) == [("4", "4.01")]
+
+
+def test_shared_title_with_a_modern_heading_is_modern() -> None:
+    # ExperTelligence 2007 (723533/0001164150-07-000163): "Other Events" and "Item 8.01"
+    assert codes(["Other Events", "8.01"]) == [("8.01", "8.01")]
+
+
+def test_shared_titles_alone_are_modern() -> None:
+    assert codes(["Other events", "Financial statements and exhibits"]) == [
+        ("8.01", "8.01"),
+        ("9.01", "9.01"),
+    ]
+
+
+def test_items_of_both_eras_leave_shared_titles_modern() -> None:
+    assert codes(["Financial Statements and Exhibits", "12", "2.02"]) == [
+        ("9.01", "9.01"),
+        ("12", "2.02"),
+    ]

@@ -14,6 +14,7 @@ from indexer.text import (
     decode_bytes,
     detect_markup,
     html_to_text,
+    is_r_page,
     is_uuencoded,
     plain_to_text,
 )
@@ -400,3 +401,13 @@ def test_text_wrapped_in_a_few_tags_keeps_its_lines():
     text, _ = html_to_text(read(FIXTURES / "parity_gate/20-F/0000928385-01-500187.html"))
     assert "\n                                  AEGON N.V.\n" in text
     assert max(len(line) for line in text.splitlines()) < 1000
+
+
+def test_r_page_inside_a_submission_is_told_apart() -> None:
+    # Oracle's 2022 8-K files R1.htm, the viewer's page of its cover facts, as <TYPE>XML
+    path = COVER / "1341439/0001564590-22-023099/0001564590-22-023099.txt"
+    docs = documents(path)
+    r1 = next(body for kind, body in docs if kind == "XML")  # the first XML document: R1.htm
+    assert is_r_page(r1)
+    assert not any(is_r_page(body) for kind, body in docs if kind in ("8-K", "EX-99.1"))
+    assert is_r_page(read(DATA / "html/aapl-R3.html"))

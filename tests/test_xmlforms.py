@@ -88,7 +88,14 @@ def test_24f2nt_key_fields():
     )
     title = "Treasurer, Controller and Chief Financial Officer"  # split over two lines in the file
     assert x.signers == [Signer("Andrew Metzger", title, "2026-03-27")]
-    assert x.filers == [Filer("ADVISORS' INNER CIRCLE FUND", "0000878719", file_number="811-06400")]
+    assert x.filers == [
+        Filer(
+            "ADVISORS' INNER CIRCLE FUND",
+            "0000878719",
+            file_number="811-06400",
+            business_state="PA",
+        )
+    ]
 
 
 def test_24f2nt_title_repeating_the_name():
@@ -162,14 +169,19 @@ def test_form_c_signers_merge_issuer_and_person_signatures():
 def test_13f_signature_block_and_filer():
     x = form(DATA / "metlife.13F-HR.primarydoc.xml")
     assert x.signers == [Signer("Steven Goulart", "EVP & Chief Investment Officer", "2023-03-22")]
-    assert x.filers == [Filer("METLIFE INC", "0001099219", file_number="028-18621")]
+    assert x.filers == [
+        Filer("METLIFE INC", "0001099219", file_number="028-18621", business_state="NY")
+    ]
 
 
 def test_144_with_namespace_prefixes():
     x = form(DATA / "xml/apple.144.xml")  # every element is <ns2:...>
     assert x.filers == [
-        Filer("Apple Inc.", "0000320193", role="issuer"),
-        Filer("Luca Maestri", "0001513362", file_number="001-36743"),
+        # the 144's secFileNumber is the issuer's, where EDGAR's header files it too
+        Filer(
+            "Apple Inc.", "0000320193", role="issuer", file_number="001-36743", business_state="CA"
+        ),
+        Filer("Luca Maestri", "0001513362"),
     ]
     assert "securitiesClassTitle: Common" in x.text
     assert "name: Goldman Sachs & Co. LLC" in x.text
@@ -270,3 +282,20 @@ def test_every_corpus_xml_reads_or_is_refused(rel):
         return
     assert isinstance(x, XmlForm) and x.text
     assert "<" not in x.text.replace("<=", "")
+
+
+def test_form_d_states_where_its_issuer_is_and_what_it_was_called() -> None:
+    # Shepherd's Finance's D/A: <jurisdictionOfInc>DELAWARE, an address in FL, a previous name
+    (issuer,) = form(DATA / "D.Shepards.xml").filers
+    assert (issuer.state_of_incorporation, issuer.business_state) == ("DE", "FL")
+    assert [f.name for f in issuer.former_names] == ["84 RE Partners, LLC"]
+
+
+def test_form_c_states_of_its_issuer() -> None:
+    # Pickleball Etc.'s Form C: <jurisdictionOrganization>CA, <issuerAddress> in CA
+    (filer,) = form(DATA / "pickleball.FormC.xml").filers
+    assert (filer.name, filer.state_of_incorporation, filer.business_state) == (
+        "Pickleball Etc. LLC",
+        "CA",
+        "CA",
+    )
