@@ -13,6 +13,7 @@ from indexer import sgml
 from indexer.cover import read_cover
 from indexer.header import parse_header
 from indexer.items import normalize_items, root_form
+from indexer.lines import text_lines
 from indexer.model import (
     CoverInfo,
     Document,
@@ -25,6 +26,7 @@ from indexer.model import (
     ParseError,
     RawDocument,
 )
+from indexer.signatures import read_signers
 from indexer.sources import accession_from_path, form_from_path
 from indexer.states import state_code
 from indexer.text import (
@@ -126,7 +128,7 @@ def from_documents(header: HeaderInfo, raws: list[RawDocument], source: str, kin
         cover = read_cover(docs[0].text, form)
         if not cover.signers:
             cover.signers = next(
-                (s for d in docs[1:] if d.text and (s := read_cover(d.text).signers)), []
+                (s for d in docs[1:] if d.text and (s := read_signers(text_lines(d.text)))), []
             )
     filing = assemble(header, docs, cover, dei, source, kind)
     if xml is not None:
