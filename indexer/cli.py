@@ -115,5 +115,135 @@ def stats(index_dir, as_json) -> None:
             click.echo(f"  {v:6d}  {k}")
 
 
+# ---------------------------------------------------------------- search
+
+EXIT_BAD_QUERY = 2  # the query or an option cannot be searched as given
+# request parameter → the option that sets it, where the names differ
+CLI_OPTIONS = {
+    "forms": "--form",
+    "ciks": "--cik",
+    "items": "--item",
+    "states": "--state",
+    "sics": "--sic",
+    "exhibits": "--exhibit",
+}
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--form", "forms", multiple=True, help="Form (8-K includes 8-K/A); -FORM excludes.")
+@click.option("--cik", "ciks", multiple=True, help="Filer CIK.")
+@click.option("--company", help="Words in a filer's name.")
+@click.option("--filed-from", help="Filed on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--filed-to", help="Filed on or before.")
+@click.option("--period-from", help="Period of report on or after.")
+@click.option("--period-to", help="Period of report on or before.")
+@click.option("--item", "items", multiple=True, help="8-K item, either numbering (9 or 7.01).")
+@click.option("--state", "states", multiple=True, help="State of incorporation.")
+@click.option("--sic", "sics", multiple=True, help="SIC code.")
+@click.option("--signer", help="Words in a signer's name or title.")
+@click.option("--exhibit", "exhibits", multiple=True, help="Exhibit type (EX-99.1 or 99).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest", "period", "company"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--per-page", type=int, default=10, show_default=True, help="Hits per page (≤ 100).")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def search_command(query, index_dir, sort, page, per_page, as_json, **filters) -> None:
+    """Search the index: QUERY uses the syntax of docs/query-syntax.md."""
+    from indexer.filters import Filters, QueryError
+    from indexer.search import SearchRequest, search
+
+    filters = {k: v for k, v in filters.items() if v}
+    request = SearchRequest(
+        q=query, filters=Filters(**filters), sort=sort, page=page, per_page=per_page
+    )
+    try:
+        result = search(index_dir, request)
+    except indexdir.NoIndex as e:
+        raise CliError(str(e), EXIT_NO_INDEX) from None
+    except QueryError as e:
+        raise CliError(query_error_message(e, query), EXIT_BAD_QUERY) from None
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print_result(result.to_json(), color=sys.stdout.isatty())
+
+
+def query_error_message(e, query: str) -> str:
+    """Return a query error with the query and a caret under the problem, and a hint."""
+    option = CLI_OPTIONS.get(e.param, "--" + e.param.replace("_", "-"))
+    lines = [e.message if e.param == "q" else f"{option}: {e.message}"]
+    if e.param == "q" and e.position is not None and len(query) <= 200:
+        lines += [f"  {query}", "  " + " " * min(e.position, len(query)) + "^"]
+    lines.append("hint: see docs/query-syntax.md for the search syntax")
+    return "\n".join(lines)
+
+
+def terminal_snippet(html_text: str, color: bool) -> str:
+    """Turn a snippet's <mark>…</mark> into bold (or [brackets]) and unescape the rest."""
+    import html
+
+    out = []
+    for i, part in enumerate(html_text.split("<mark>")):
+        word, _, rest = part.partition("</mark>") if i else ("", "", part)
+        if i:
+            word = html.unescape(word)
+            out.append(click.style(word, bold=True) if color else f"[{word}]")
+        out.append(html.unescape(rest))
+    return "".join(out)
+
+
+def print_result(r: dict, color: bool) -> None:
+    """Print a search result for people."""
+    q = r["query"]
+    first = (r["page"] - 1) * r["per_page"] + 1
+    shown = f"{first}-{first + len(r['hits']) - 1} of " if r["hits"] else ""
+    what = f" for {q['echo']}" if q["echo"] else ""
+    click.echo(f"{shown}{r['total']} filings{what} (page {r['page']} of {r['pages']}, {r['sort']})")
+    if r["timed_out"]:
+        click.echo("search timed out: results are partial")
+    for w in q["warnings"]:
+        click.echo(f"note: {w}")
+    if r["suggestion"]:
+        click.echo(f"did you mean: {r['suggestion']['q']}")
+    for n, hit in enumerate(r["hits"], first):
+        print_hit(n, hit, color)
+    print_facets(r["facets"])
+
+
+def print_hit(n: int, hit: dict, color: bool) -> None:
+    """Print one hit: who, what, when, the snippets and the documents that matched."""
+    dates = f"filed {hit['filed'] or '?'}" + (f", period {hit['period']}" if hit["period"] else "")
+    title = f"{n}. {hit['company'] or '(no company)'}: {hit['form'] or '?'} {dates}"
+    click.echo("\n" + (click.style(title, bold=True) if color else title))
+    cik = f"  CIK {hit['cik']}" if hit["cik"] else ""
+    click.echo(f"   {hit['accession'] or hit['id']}{cik}")
+    if hit["items"]:
+        items = [f"{i['normalized'] or i['code']} {i['title'] or ''}" for i in hit["items"]]
+        click.echo(f"   items: {'; '.join(items)}")
+    for s in hit["snippets"]:
+        click.echo(f"   {terminal_snippet(s, color)}")
+    docs = [d["type"] or d["filename"] or "?" for d in hit["matched_documents"]]
+    if docs:
+        click.echo(f"   matched in: {', '.join(docs)}")
+
+
+def print_facets(facets: dict) -> None:
+    """Print the top values of the main facets on one line each."""
+    lines = []
+    for name in ("form", "year", "company"):
+        f = facets.get(name)
+        if f and f["values"]:
+            values = ", ".join(f"{v['value']} ({v['count']})" for v in f["values"][:6])
+            lines.append(f"by {f['label'].lower()}: {values}")
+    if lines:
+        click.echo("\n" + "\n".join(lines))
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,247 @@
+"""Filters as Whoosh query objects: exact-value fields, dates, and the `Filters` request part.
+
+The query language's `cik:`, `form:`, `items:`, `filed:` and `period:` use the same helpers, so a
+field typed in the search box and the same filter set from a facet link select the same filings.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from whoosh import query as Q
+
+from indexer.items import normalize_item, root_form
+from indexer.states import state_code
+
+
+class QueryError(ValueError):
+    """A search request that cannot be run as given; the message says what to change."""
+
+    def __init__(self, message: str, position: int | None = None, param: str = "q"):
+        super().__init__(message)
+        self.message = message
+        self.position = position  # character offset in the query string, when known
+        self.param = param  # the request parameter at fault: q, forms, filed_from, page, ...
+
+    def to_json(self) -> dict:
+        return {"error": self.message, "param": self.param, "position": self.position}
+
+
+# "2004", "2004-03", "2004-03-31": the date shapes filters and `filed:` accept
+DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+# "320193", "0000320193": a CIK
+CIK = re.compile(r"\d{1,10}")
+# "2834": a standard industrial classification code
+SIC = re.compile(r"\d{1,4}")
+# "EX-99.1", "99.1", "10", "ex-101.ins": an exhibit type, its "EX-" prefix optional
+EXHIBIT_TYPE = re.compile(r"(?:EX-)?(\d[\w.]*)", re.I)
+
+# Filters attribute that holds the selected values of each facet (facet names as in FACET_FIELDS)
+FACET_FILTERS = {
+    "form": "forms",
+    "company": "companies",
+    "year": "years",
+    "items": "items",
+    "state": "states",
+    "biz_state": "biz_states",
+    "sic": "sics",
+    "exhibit": "exhibits",
+    "signer": "signers",
+}
+
+
+def parse_date(text: str, end: bool = False, param: str = "q") -> datetime:
+    """Read a year, month or day; the start of that period, or its last day when `end`."""
+    m = DATE.fullmatch(text.strip())
+    try:
+        if m is None:
+            raise ValueError
+        year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+        if not month:
+            return datetime(year, 12, 31) if end else datetime(year, 1, 1)
+        if not day:
+            last = monthrange(year, month)[1]
+            return datetime(year, month, last if end else 1)
+        return datetime(year, month, day)
+    except ValueError:
+        raise QueryError(
+            f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)", param=param
+        ) from None
+
+
+def date_range(field: str, start: str | None, end: str | None, param: str = "q") -> Q.Query:
+    """Match filings whose date field falls in [start, end], either end open.
+
+    A `param` other than "q" names a filter pair: errors name `<param>_from` or `<param>_to`.
+    """
+    lo_param, hi_param = (param, param) if param == "q" else (f"{param}_from", f"{param}_to")
+    lo = parse_date(start, param=lo_param) if start else None
+    hi = parse_date(end, end=True, param=hi_param) if end else None
+    if lo is None and hi is None:
+        raise QueryError(f"{field}: range needs a start or an end date", param=lo_param)
+    if lo and hi and lo > hi:
+        raise QueryError(f"{field}: range starts after it ends ({start} > {end})", param=lo_param)
+    return Q.DateRange(field, lo, hi)
+
+
+def cik_query(text: str, param: str = "q") -> Q.Query:
+    """Match a CIK given with or without its leading zeros."""
+    text = text.strip()
+    if not CIK.fullmatch(text):
+        raise QueryError(f"cik: takes a number like 320193, not {text!r}", param=param)
+    return Q.Term("cik", text.zfill(10))
+
+
+def form_query(text: str, param: str = "q") -> Q.Query:
+    """Match a form with its amendments (`8-K` → 8-K and 8-K/A); `8-K/A` only amendments."""
+    form = " ".join(text.upper().split())
+    if not form:
+        raise QueryError("form: needs a form type like 10-K", param=param)
+    if root_form(form) == form:
+        return Q.Term("root_form", form)
+    return Q.Term("form", form)
+
+
+def items_query(text: str, param: str = "q") -> Q.Query:
+    """Match an 8-K item in either numbering: `9` and `7.01` both match normalized 7.01."""
+    item = normalize_item(text)
+    if item is None or item.normalized is None:
+        raise QueryError(
+            f"items: unknown 8-K item {text!r} (use a code like 2.02, or a pre-2004 one like 9)",
+            param=param,
+        )
+    return Q.Term("items", item.normalized)
+
+
+def exhibit_type(text: str) -> str:
+    """Return an exhibit type as EDGAR spells it: `99.1` → `EX-99.1`."""
+    value = text.strip().upper()
+    m = EXHIBIT_TYPE.fullmatch(value)
+    return f"EX-{m[1]}" if m else value
+
+
+def exhibit_type_query(text: str) -> Q.Query:
+    """Match an exhibit type and its sub-numbers: `EX-99` (or `99`) matches EX-99 and EX-99.1."""
+    value = exhibit_type(text)
+    return Q.Or([Q.Term("exhibit_type", value), Q.Prefix("exhibit_type", value + ".")])
+
+
+def state_query(field: str, text: str, param: str) -> Q.Query:
+    """Match a state by two-letter code or name."""
+    code = state_code(text)
+    if code is None:
+        raise QueryError(f"not a US state: {text!r} (use a code like DE)", param=param)
+    return Q.Term(field, code)
+
+
+def sic_query(text: str, param: str = "sics") -> Q.Query:
+    """Match a four-digit SIC code."""
+    text = text.strip()
+    if not SIC.fullmatch(text):
+        raise QueryError(f"not a SIC code: {text!r} (use a number like 2834)", param=param)
+    return Q.Term("sic", text.zfill(4))
+
+
+def words_query(field: str, text: str, analyzer) -> Q.Query | None:
+    """Match every word of `text` in a text field (names, titles)."""
+    words = [t.text for t in analyzer(text, mode="query")]
+    if not words:
+        return None
+    terms = [Q.Term(field, w) for w in words]
+    return terms[0] if len(terms) == 1 else Q.And(terms)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is restricted to. Values within one attribute are ORed, attributes ANDed."""
+
+    forms: tuple[str, ...] = ()  # "8-K" includes 8-K/A; "-4" excludes form 4
+    ciks: tuple[str, ...] = ()
+    company: str | None = None  # words in any filer's name, former names too
+    companies: tuple[str, ...] = ()  # exact primary filer names (the company facet's values)
+    filed_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
+    filed_to: str | None = None
+    period_from: str | None = None
+    period_to: str | None = None
+    years: tuple[str, ...] = ()  # filing years (the year facet's values)
+    items: tuple[str, ...] = ()  # 8-K items in either numbering
+    states: tuple[str, ...] = ()  # state of incorporation
+    biz_states: tuple[str, ...] = ()  # business address state
+    sics: tuple[str, ...] = ()
+    signer: str | None = None  # words in signers' names or titles
+    signers: tuple[str, ...] = ()  # exact signer names (the signer facet's values)
+    exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def toggled(self, facet: str, value: str) -> Filters:
+        """Return these filters with one facet value selected, or unselected if it was."""
+        name = FACET_FILTERS[facet]
+        values = getattr(self, name)
+        new = tuple(v for v in values if v != value) if value in values else (*values, value)
+        return replace(self, **{name: new})
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """Return the values of a facet these filters select."""
+        return getattr(self, FACET_FILTERS[facet])
+
+    def to_json(self) -> dict:
+        """Return the filters that are set, tuples as lists."""
+        out = {}
+        for f in fields(self):
+            if value := getattr(self, f.name):
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+def _any(queries: list[Q.Query]) -> Q.Query | None:
+    """OR a list of queries; None for none."""
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else Q.Or(queries)
+
+
+def _form_clauses(forms: tuple[str, ...]) -> list[Q.Query]:
+    """Return the include clause and the exclusion clauses of a forms filter."""
+    include = [form_query(f, "forms") for f in forms if not f.startswith("-")]
+    exclude = [form_query(f[1:], "forms") for f in forms if f.startswith("-") and f[1:].strip()]
+    clauses = [_any(include)] if include else []
+    return clauses + [Q.Not(q) for q in exclude]
+
+
+def build_filters(filters: Filters) -> Q.Query | None:
+    """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
+    from indexer.schema import name_analyzer
+
+    names = name_analyzer()
+    f = filters
+    clauses = _form_clauses(f.forms)
+    clauses += [
+        _any([cik_query(c, "ciks") for c in f.ciks]),
+        words_query("company", f.company, names) if f.company else None,
+        _any([Q.Term("company_name", c) for c in f.companies]),
+        date_range("filed", f.filed_from, f.filed_to, "filed")
+        if f.filed_from or f.filed_to
+        else None,
+        date_range("period", f.period_from, f.period_to, "period")
+        if f.period_from or f.period_to
+        else None,
+        _any([Q.Term("year", y.strip()) for y in f.years]),
+        _any([items_query(i, "items") for i in f.items]),
+        _any([state_query("inc_state", s, "states") for s in f.states]),
+        _any([state_query("biz_state", s, "biz_states") for s in f.biz_states]),
+        _any([sic_query(s) for s in f.sics]),
+        words_query("signer", f.signer, names) if f.signer else None,
+        _any([Q.Term("signer_name", s) for s in f.signers]),
+        _any([exhibit_type_query(e) for e in f.exhibits]),
+    ]
+    clauses = [c for c in clauses if c is not None]
+    if not clauses:
+        return None
+    if all(isinstance(c, Q.Not) for c in clauses):
+        clauses.insert(0, Q.Every())
+    return clauses[0] if len(clauses) == 1 else Q.And(clauses)

@@ -1,0 +1,29 @@
+"""Shared fixtures: one index built from ../shared/corpus per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import indexdir
+from indexer.build import build
+from tests.corpus import CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory):
+    """Build the shared corpus into an index directory once per session; return the directory."""
+    root = tmp_path_factory.mktemp("corpus-index")
+    report = build([str(CORPUS)], root, jobs=2)
+    assert report.filings_total > 0, "the shared corpus gave no filings"
+    return root
+
+
+@pytest.fixture(scope="session")
+def corpus_records(corpus_index) -> dict[str, dict]:
+    """Return the parsed record of every filing in the session index by filing id."""
+    _ix, store = indexdir.open_generation(indexdir.require_generation(corpus_index))
+    try:
+        return dict(zip(store.filing_ids(), store.records(), strict=True))
+    finally:
+        store.close()
+        _ix.close()
