@@ -154,7 +154,7 @@ CLI_OPTIONS = {
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def search_command(query, index_dir, sort, page, per_page, as_json, **filters) -> None:
-    """Search the index: QUERY uses the syntax of docs/query-syntax.md."""
+    """Search the index: QUERY uses the syntax in README, "Search syntax"."""
     from indexer.filters import Filters, QueryError
     from indexer.search import SearchRequest, search
 
@@ -180,7 +180,7 @@ def query_error_message(e, query: str) -> str:
     lines = [e.message if e.param == "q" else f"{option}: {e.message}"]
     if e.param == "q" and e.position is not None and len(query) <= 200:
         lines += [f"  {query}", "  " + " " * min(e.position, len(query)) + "^"]
-    lines.append("hint: see docs/query-syntax.md for the search syntax")
+    lines.append("hint: see README, Search syntax")
     return "\n".join(lines)
 
 

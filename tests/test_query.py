@@ -21,9 +21,18 @@ from indexer.query import (
     parse_query,
 )
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "query-syntax.md"
-# "| `query` | `expected` |": a row of a table in docs/query-syntax.md
+README = Path(__file__).resolve().parents[1] / "README.md"
+# "| `query` | `expected` |": a row of a table in README's "Search syntax" section
 DOC_ROW = re.compile(r"^\| `(.+?)` \| `(.+?)` \|", re.M)
+
+
+def syntax_section() -> str:
+    """Return README's "Search syntax" section, the one place the syntax is documented."""
+    text = README.read_text()
+    start = text.index("## Search syntax")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None]
+
 
 # (typed, echo, repr of the Whoosh query) without a lexicon: words match as typed
 SYNTAX = [
@@ -254,7 +263,7 @@ def test_limit_slop():
 
 
 def doc_rows() -> list[tuple[str, str]]:
-    return DOC_ROW.findall(DOCS.read_text())
+    return DOC_ROW.findall(syntax_section())
 
 
 def test_docs_have_examples():
@@ -263,7 +272,7 @@ def test_docs_have_examples():
 
 @pytest.mark.parametrize(("typed", "expected"), doc_rows())
 def test_docs_examples(typed, expected):
-    """Every example of docs/query-syntax.md: its echo, or its error message."""
+    """Every example of README: its echo, or its error message."""
     try:
         echo = parse_query(typed).echo
     except QueryError as e:

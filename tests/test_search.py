@@ -467,7 +467,7 @@ def test_result_is_json(index):
 
 @pytest.mark.parametrize(("typed", "expected"), doc_rows())
 def test_docs_examples_run(index, typed, expected):
-    """Every example of docs/query-syntax.md searches, or fails with its documented error."""
+    """Every example of README searches, or fails with its documented error."""
     try:
         result = run(index, typed)
     except QueryError as e:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from indexer.cli import EXIT_BAD_QUERY, EXIT_NO_INDEX, main
 from indexer.filters import Filters
 from indexer.search import SearchRequest, search
-from tests.test_query import DOCS
+from tests.test_query import syntax_section
 
 # "indexer search ..." lines of the docs' shell examples
 DOC_COMMAND = re.compile(r"^indexer (search .*)$", re.M)
@@ -87,7 +87,7 @@ def test_bad_query_points_at_the_problem(cli):
         "  merger OR",
         "         ^",
     ]
-    assert "hint: see docs/query-syntax.md" in result.output
+    assert "hint: see README, Search syntax" in result.output
 
 
 def test_bad_option_names_it(cli):
@@ -108,7 +108,7 @@ def test_no_index(tmp_path):
 
 
 def doc_commands() -> list[str]:
-    return DOC_COMMAND.findall(DOCS.read_text())
+    return DOC_COMMAND.findall(syntax_section())
 
 
 @pytest.mark.parametrize("command", doc_commands())
