@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from indexer import indexdir
 from indexer.model import NotAFiling, ParseError
@@ -31,6 +32,8 @@ from indexer.sources import SourceFile, walk
 from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
 
 STAGING = "staging.sqlite"
+WRITER_MB = 256  # posting pool memory per Whoosh writer before it spills to disk
+MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
 
 
 @dataclass
@@ -143,6 +146,7 @@ class Staging:
     """Parsed filing parts of this build, keyed by filing id, before merging (on disk)."""
 
     def __init__(self, path: Path):
+        self.path = path
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
@@ -151,12 +155,10 @@ class Staging:
     def add(self, path: str, parts: Iterable[tuple[str, bytes]]) -> None:
         self.db.executemany("INSERT INTO parts VALUES (?, ?, ?)", ((i, path, b) for i, b in parts))
 
-    def groups(self, ids: set[str]) -> Iterator[tuple[str, list]]:
-        """Yield each id with the filings staged for it (empty when none), in id order."""
+    def index_ids(self) -> None:
+        """Index the parts by filing id and make them visible to the segment writers."""
         self.db.execute("CREATE INDEX parts_id ON parts (id)")
-        for fid in sorted(ids):
-            rows = self.db.execute("SELECT blob FROM parts WHERE id = ? ORDER BY path", (fid,))
-            yield fid, [filing_from_record(*unpack(b)) for (b,) in rows]
+        self.db.commit()
 
     def close(self) -> None:
         self.db.close()
@@ -269,6 +271,7 @@ class Build:
             staging.add(path, res.parts)
 
     def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
+        """Write the affected filings: new segments in parallel, deletions by the main writer."""
         rep = self.report
         ix = (
             whoosh_index.create_in(str(gen), FilingSchema(), indexname=indexdir.INDEX_NAME)
@@ -276,28 +279,28 @@ class Build:
             else whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
         )
         store = Store(gen)
-        writer = ix.writer(limitmb=256, compound=False)  # compound segments are slow to open
+        writer = ix.writer(limitmb=WRITER_MB, compound=False)  # compound segments open slowly
         try:
-            for fid, filings in staging.groups(affected):
-                existed = store.record(fid) is not None if not fresh else False
-                if not filings:
+            existed = set() if fresh else store.existing(affected)
+            if not fresh:
+                for fid in existed:
                     writer.delete_by_term("id", fid)
-                    store.delete_filing(fid)
-                    rep.filings_removed += existed
-                    continue
-                rep.duplicates_merged += len(filings) - 1
-                filing = merge(filings)
-                if fresh:
-                    writer.add_document(**to_fields(filing))
-                else:
-                    writer.update_document(**to_fields(filing))
-                store.put_filing(fid, filing)
-                rep.filings_updated += existed
-                rep.filings_added += not existed
+                store.delete_filings(existed)
+            staging.index_ids()
+            chunks = split_ids(sorted(affected), self.jobs)
+            tasks = [(str(gen), str(staging.path), chunk, k) for k, chunk in enumerate(chunks)]
+            results = list(map_tasks(write_segment, tasks, self.jobs))
+            for _segment, written, merged, shard in results:
+                store.absorb(shard)
+                rep.duplicates_merged += merged
+                rep.filings_added += len(written - existed)
+                rep.filings_updated += len(written & existed)
+            rep.filings_removed += len(existed - set().union(*(r[1] for r in results)))
             self._write_manifest(store, gone)
-            writer.commit()
+            commit_with_segments(writer, [r[0] for r in results if r[0] is not None])
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             store.close()
             raise
         store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
@@ -330,6 +333,73 @@ class Build:
             return store.count_filings()
         finally:
             store.close()
+
+
+# ---------------------------------------------------------------- parallel segments
+
+
+def split_ids(ids: list[str], parts: int) -> list[list[str]]:
+    """Split ids into at most `parts` contiguous chunks, none of them tiny."""
+    parts = max(1, min(parts, len(ids) // MIN_IDS_PER_SEGMENT))
+    size = -(-len(ids) // parts) if ids else 1
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def map_tasks(fn: Callable, tasks: list, jobs: int) -> Iterator:
+    """Run tasks on `jobs` processes, in order (in this process when there is one task)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(fn, tasks)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(min(jobs, len(tasks))) as pool:
+        yield from pool.imap(fn, tasks)
+
+
+def write_segment(task: tuple[str, str, list[str], int]):
+    """Merge and index one chunk of filings into a new segment (runs in a worker process).
+
+    Returns (segment or None, ids written, duplicates merged, path of the store shard).
+    """
+    gen, staging_path, ids, k = task
+    ix = whoosh_index.open_dir(gen, indexname=indexdir.INDEX_NAME)
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+    staging = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
+    shard_path = Path(gen) / f"shard-{k}.sqlite"
+    shard = Store(shard_path.parent, name=shard_path.name)
+    written, merged = set(), 0
+    try:
+        for fid in ids:
+            rows = staging.execute("SELECT blob FROM parts WHERE id = ? ORDER BY path", (fid,))
+            filings = [filing_from_record(*unpack(b)) for (b,) in rows]
+            if not filings:
+                continue
+            filing = merge(filings)
+            writer.add_document(**to_fields(filing))
+            shard.put_filing(fid, filing)
+            written.add(fid)
+            merged += len(filings) - 1
+        shard.commit()
+        # no _finish(): the temporary storage is shared with the main writer, which cleans it up
+        segment = writer._finalize_segment() if writer._added else writer._close_segment()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        staging.close()
+        shard.close()
+    return segment, written, merged, str(shard_path)
+
+
+def commit_with_segments(writer: SegmentWriter, segments: list) -> None:
+    """Commit the main writer (its deletions and merges) together with the workers' segments."""
+    final = writer._merge_segments(None, None, None)
+    final += segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()
 
 
 def build(

@@ -81,8 +81,8 @@ def filing_from_record(rec: dict, texts: list[str]) -> Filing:
 class Store:
     """One generation's side store (SQLite); written by one build, read by many searchers."""
 
-    def __init__(self, gen_dir: str | Path, readonly: bool = False):
-        path = Path(gen_dir) / STORE_NAME
+    def __init__(self, gen_dir: str | Path, readonly: bool = False, name: str = STORE_NAME):
+        path = Path(gen_dir) / name
         if readonly:
             uri = f"file:{path}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -114,6 +114,23 @@ class Store:
 
     def delete_filing(self, fid: str) -> None:
         self.db.execute("DELETE FROM filings WHERE id = ?", (fid,))
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        """Return which of these filing ids the store holds."""
+        has = self.db.execute
+        return {fid for fid in ids if has("SELECT 1 FROM filings WHERE id = ?", (fid,)).fetchone()}
+
+    def delete_filings(self, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM filings WHERE id = ?", ((fid,) for fid in ids))
+
+    def absorb(self, shard_path: str | Path) -> None:
+        """Copy every filing of a shard written by a worker into this store, then delete it."""
+        self.db.commit()
+        self.db.execute("ATTACH DATABASE ? AS shard", (str(shard_path),))
+        self.db.execute("INSERT OR REPLACE INTO filings SELECT * FROM shard.filings")
+        self.db.commit()
+        self.db.execute("DETACH DATABASE shard")
+        Path(shard_path).unlink()
 
     def record(self, fid: str) -> dict | None:
         row = self.db.execute("SELECT record FROM filings WHERE id = ?", (fid,)).fetchone()

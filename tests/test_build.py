@@ -217,3 +217,22 @@ def test_killed_build_leaves_previous_index_serving(tmp_path):
     assert len(search_ids(root, "immunogen")) == 1
     report = build([str(SEED)], root, jobs=1)
     assert report.filings_total == 1
+
+
+def test_parallel_segments_hold_the_same_filings_as_one_writer(tmp_path, monkeypatch):
+    import indexer.build
+
+    src = COVER / "320193"  # 7 Apple 8-Ks of 1996-2024, some with a standalone primary document
+    one = build([str(src)], tmp_path / "one", jobs=1)
+    monkeypatch.setattr(indexer.build, "MIN_IDS_PER_SEGMENT", 2)
+    two = build([str(src)], tmp_path / "two", jobs=2)
+    assert (two.filings_total, two.duplicates_merged) == (one.filings_total, one.duplicates_merged)
+    assert serving_ids(tmp_path / "two") == serving_ids(tmp_path / "one")
+    gen = indexdir.require_generation(tmp_path / "two")
+    assert len(list(gen.glob("*.trm"))) == 2  # one segment (its term file) per worker
+    assert not list(gen.glob("shard-*"))  # worker shards were absorbed into the store
+    for word in ("iphone", "dividend", "cupertino"):
+        assert search_ids(tmp_path / "two", word) == search_ids(tmp_path / "one", word)
+    # an incremental run over the parallel segments replaces filings in place
+    again = build([str(src)], tmp_path / "two", jobs=2, rebuild=False)
+    assert again.generation is None and again.filings_total == one.filings_total
