@@ -1,8 +1,9 @@
 """The long-lived side of searching: one `SearchIndex` per process and index directory.
 
 It holds the serving generation open (no index is opened per request) and notices when
-`CURRENT` names a new one. Each thread gets its own `View` (Whoosh searcher, lexicon, engine and
-side-store connection); what does not depend on a thread (per-document facet values, sort keys,
+`CURRENT` names a new one. A search holds a `View` (Whoosh searcher, lexicon, engine and
+side-store connection) from a pool, so there are as many views as concurrent searches, however
+many threads come and go; what does not depend on a thread (per-document facet values, sort keys,
 field lengths) is read once per generation. A replaced generation is closed as soon as no
 search is using it.
 """
@@ -22,7 +23,7 @@ from indexer.store import Store
 
 
 class View:
-    """One thread's searcher, lexicon, engine and side-store connection on a generation."""
+    """A searcher, lexicon, engine and side-store connection on a generation, for one search."""
 
     def __init__(self, gen: Generation):
         self.searcher = gen.ix.searcher()
@@ -36,7 +37,7 @@ class View:
 
 
 class Generation:
-    """An opened index generation: the Whoosh index, per-document values, per-thread views."""
+    """An opened index generation: the Whoosh index, per-document values, pooled views."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -46,26 +47,37 @@ class Generation:
         self.values = DocValues(self.ix.reader())
         self._local = threading.local()
         self._views: list[View] = []
+        self._idle: list[View] = []
         self._lock = threading.Lock()
         self._active = 0  # searches using this generation now
         self._retired = False  # replaced: close when no search uses it
         self.closed = False
 
     def view(self) -> View:
-        """Return this thread's view, opening it on first use."""
+        """Return the view this thread holds during a search, taking one from the pool."""
         v = getattr(self._local, "view", None)
         if v is None:
-            v = self._local.view = View(self)
             with self._lock:
-                self._views.append(v)
+                v = self._idle.pop() if self._idle else None
+            if v is None:
+                v = View(self)
+                with self._lock:
+                    self._views.append(v)
+            self._local.view = v
         return v
 
     def acquire(self) -> None:
         with self._lock:
             self._active += 1
+        self._local.depth = getattr(self._local, "depth", 0) + 1
 
     def release(self) -> None:
+        self._local.depth -= 1
+        view = getattr(self._local, "view", None)
         with self._lock:
+            if self._local.depth == 0 and view is not None:
+                self._local.view = None
+                self._idle.append(view)  # views are pooled: as many as concurrent searches
             self._active -= 1
             idle = self._retired and self._active == 0
         if idle:

@@ -552,3 +552,22 @@ def test_searcher_is_reused_and_refreshed_on_a_new_generation(tmp_path):
         assert run(idx, "-zanzibarian").total == 1
     finally:
         idx.close()
+
+
+def test_views_are_pooled_not_kept_per_thread(corpus_index):
+    """A thread-per-request server must not leave one open searcher per thread behind."""
+    import threading
+
+    from indexer.searcher import SearchIndex
+
+    index = SearchIndex(corpus_index)
+    threads = [
+        threading.Thread(target=search, args=(index, SearchRequest(q="revenue")))
+        for _ in range(20)
+    ]
+    for t in threads:  # one after another: each thread ends before the next starts
+        t.start()
+        t.join()
+    with index.using() as gen:
+        assert len(gen._views) == 1
+    index.close()

@@ -1,7 +1,7 @@
 """The Flask front end: parse the request, call the indexer's search core, render.
 
-    create_app(test_config=None) is the only wiring. Configuration comes from environment
-    variables prefixed EDGAR_ (EDGAR_INDEX_DIR, ...) and from test_config.
+create_app(test_config=None) is the only wiring. Configuration comes from environment
+variables prefixed EDGAR_ (EDGAR_INDEX_DIR, ...) and from test_config.
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.json.sort_keys = False  # JSON keys in the order pages build them
     app.config.from_prefixed_env("EDGAR")
     if test_config:
         app.config.from_mapping(test_config)
-    from webapp import errors, index
+    from webapp import errors, index, security
 
     index.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     for name in BLUEPRINTS:
         module = import_module(f"webapp.{name}")
         app.register_blueprint(module.bp)

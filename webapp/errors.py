@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(QueryError)
     def query_error(e: QueryError):
-        return error_response(400, str(e))
+        return error_response(400, f"{e.param}: {e}")  # the parameter at fault first
 
     @app.errorhandler(NoIndex)
     def no_index(e: NoIndex):

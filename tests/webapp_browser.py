@@ -1,0 +1,125 @@
+"""What the browser tests need besides the app: Debian's chromium, a real server, and axe-core.
+
+axe-core comes from a package registry through its ordinary client, once, into a cache directory
+outside the repository: `npm pack axe-core@AXE_VERSION`, else (no npm) the PyPI wheel that
+bundles the same script.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags for a headless chromium that never phones home
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_VERSION = "4.10.3"
+AXE_WHEEL = "axe-playwright-python==0.1.8"  # bundles axe.min.js, for machines without npm
+AXE_BLOCKING = ("serious", "critical")  # violation impacts that fail a test
+
+
+def unavailable(reason: str):
+    """Fail on CI, where everything must be there; skip on a developer's machine."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def require_chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
+    return CHROMIUM
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve a WSGI app on a free port of 127.0.0.1 in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "edgar-search"
+
+
+def _from_npm(tmp: Path) -> bytes:
+    subprocess.run(
+        ["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(tmp), "--silent"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (tarball,) = tmp.glob("axe-core-*.tgz")
+    with tarfile.open(tarball) as tar:
+        return tar.extractfile("package/axe.min.js").read()
+
+
+def _from_pypi(tmp: Path) -> bytes:
+    pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:"]
+    subprocess.run(
+        [*pip, "-d", str(tmp), AXE_WHEEL],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp.glob("*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        return z.read("axe_playwright_python/axe.min.js")
+
+
+def axe_script() -> str:
+    """Return axe.min.js, fetched once into the cache directory."""
+    if shutil.which("npm"):
+        fetch, name = _from_npm, f"axe-core-{AXE_VERSION}"
+    else:
+        fetch, name = _from_pypi, AXE_WHEEL.replace("==", "-")
+    cached = cache_dir() / f"{name}.min.js"
+    if not cached.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                script = fetch(Path(tmp))
+            except (subprocess.SubprocessError, OSError, KeyError, ValueError) as e:
+                unavailable(f"could not fetch axe-core: {e}")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".part")
+        partial.write_bytes(script)
+        partial.replace(cached)
+    return cached.read_text(encoding="utf-8")
+
+
+def blocking_violations(results: dict) -> list[str]:
+    """Describe the serious and critical violations of an axe run."""
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results["violations"]
+        if v["impact"] in AXE_BLOCKING
+    ]

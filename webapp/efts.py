@@ -1,0 +1,379 @@
+"""`/LATEST/search-index`: the SEC's EDGAR full-text search API (EFTS), over our index.
+
+Clients of efts.sec.gov (edgartools' `search_filings`, bellingcat's edgar-tool) work unchanged
+against this server: the same parameters, and an Elasticsearch-shaped answer with the
+`_source` fields they read. Parameters become `Filters` (never text spliced into `q`); `q` is
+parsed by our query language, which reads EFTS queries (words, "phrases", OR, -word) the same.
+
+One difference in kind: EFTS has a hit per matching *document*, we have one per *filing*; a
+hit's `_id` names the first document whose text matched, else the primary document.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from flask import Blueprint, request
+
+from indexer.filters import Filters
+from indexer.search import Hit, SearchRequest, SearchResult, run
+from indexer.states import state_code
+from webapp.errors import ApiError
+from webapp.index import get_index
+from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, bad
+
+bp = Blueprint("efts", __name__)
+
+PAGE_SIZE = 100  # hits per page, as EFTS
+MAX_WINDOW = 10_000  # deepest hit reachable by `from`, as EFTS (Elasticsearch's result window)
+BUCKETS = 30  # values per aggregation, as EFTS
+CIK_LOOKUP = 10  # filings looked at for a company's CIK when the page shows none
+INDEX_NAME = "edgar_file"
+# dateRange presets: how far back from today each reaches
+DATE_RANGES = {"all": None, "10y": (10, 0), "5y": (5, 0), "1y": (1, 0), "30d": (0, 30)}
+LOCATION_TYPES = {"located": "biz_states", "incorporated": "states"}
+# category values that mean "no category": EFTS' form categories (form-cat1 ...) are not kept
+NO_CATEGORY = {"", "all", "custom"}
+# "2004-03-31": the date shape startdt and enddt take
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# "1234567" or "0001234567": a CIK
+CIK = re.compile(r"\d{1,10}")
+# "APPLE INC  (AAPL)  (CIK 0000320193)": the CIK at the end of an EFTS display name
+DISPLAY_CIK = re.compile(r"\(CIK\s*(\d{1,10})\)\s*$")
+# The aggregations: EFTS name → our facet
+AGGREGATIONS = {
+    "entity_filter": "company",
+    "form_filter": "form",
+    "sic_filter": "sic",
+    "biz_states_filter": "biz_state",
+}
+
+
+def today() -> date:
+    """Return the date dateRange presets count back from (a function, so tests can pin it)."""
+    return date.today()
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def comma_list(name: str) -> list[str]:
+    """Return the comma-separated values of a parameter (every occurrence), blanks dropped."""
+    values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",") if v.strip()]
+    if len(values) > MAX_VALUES:
+        raise bad(name, f"at most {MAX_VALUES} values")
+    if any(len(v) > MAX_VALUE_CHARS for v in values):
+        raise bad(name, f"values are at most {MAX_VALUE_CHARS} characters")
+    return values
+
+
+def parse_forms() -> tuple[str, ...]:
+    """Return the forms filter: `forms=10-K,8-K` includes, `-4` excludes."""
+    forms = tuple(" ".join(f.upper().split()) for f in comma_list("forms"))
+    if any(f.lstrip("-").strip() == "" for f in forms):
+        raise bad("forms", "a '-' must be followed by a form type, as in -4")
+    return forms
+
+
+def parse_ciks() -> list[str]:
+    """Return the CIKs of `ciks`, zero-padded to 10 digits."""
+    ciks = comma_list("ciks")
+    for c in ciks:
+        if not CIK.fullmatch(c):
+            raise bad("ciks", f"not a CIK: {c!r} (use numbers like 320193)")
+    return [c.zfill(10) for c in ciks]
+
+
+def parse_entity(ciks: list[str]) -> str | None:
+    """Read `entityName`: a CIK or a display name ending in `(CIK …)` adds to `ciks`;
+    anything else is words of a filer's name (current or former)."""
+    name = " ".join(request.args.get("entityName", "").split())
+    if not name:
+        return None
+    if len(name) > MAX_VALUE_CHARS:
+        raise bad("entityName", f"at most {MAX_VALUE_CHARS} characters")
+    if CIK.fullmatch(name):
+        ciks.append(name.zfill(10))
+        return None
+    if m := DISPLAY_CIK.search(name):
+        ciks.append(m[1].zfill(10))
+        return None
+    return name
+
+
+def parse_locations() -> dict[str, tuple[str, ...]]:
+    """Return the location filter: `locationCodes` (or `locationCode`) by `locationType`."""
+    kind = request.args.get("locationType", "").strip() or "located"
+    if kind not in LOCATION_TYPES:
+        raise bad("locationType", f"use {' or '.join(LOCATION_TYPES)}, not {kind!r}")
+    codes = dict.fromkeys(comma_list("locationCodes") + comma_list("locationCode"))
+    states = []
+    for code in codes:
+        state = state_code(code)
+        if state is None:
+            raise bad(
+                "locationCodes",
+                f"{code!r} is not a US state or territory code; this index knows US ones only",
+            )
+        states.append(state)
+    return {LOCATION_TYPES[kind]: tuple(states)} if states else {}
+
+
+def parse_day(name: str) -> str | None:
+    """Return an ISO date parameter (YYYY-MM-DD), checked."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise bad(name, f"not a date: {value!r} (use YYYY-MM-DD)") from None
+    return value
+
+
+def years_back(day: date, years: int) -> date:
+    """Return the same day `years` earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def parse_dates() -> tuple[str | None, str | None]:
+    """Return the filing-date bounds: explicit startdt / enddt, else the dateRange preset.
+
+    A preset counts back from today; `all` (or no parameter) is every filing. Explicit dates win
+    because clients send them along with the preset they computed them from.
+    """
+    preset = request.args.get("dateRange", "").strip()
+    if preset and preset != "custom" and preset not in DATE_RANGES:
+        raise bad("dateRange", f"use one of {', '.join([*DATE_RANGES, 'custom'])}")
+    start, end = parse_day("startdt"), parse_day("enddt")
+    if start and end and start > end:
+        raise bad("startdt", f"the range starts after it ends ({start} > {end})")
+    if start or end or not DATE_RANGES.get(preset):
+        return start, end
+    years, days = DATE_RANGES[preset]
+    return (years_back(today(), years) - timedelta(days=days)).isoformat(), None
+
+
+def parse_int(name: str, low: int, high: int) -> int | None:
+    """Return an integer parameter within [low, high], or None when absent."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise bad(name, f"must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def parse_offset() -> int:
+    """Return the offset of the first hit: `from`, else `(page - 1) × 100`."""
+    offset = parse_int("from", 0, MAX_WINDOW - 1)
+    if offset is not None:
+        return offset
+    page = parse_int("page", 1, MAX_WINDOW // PAGE_SIZE)
+    return (page - 1) * PAGE_SIZE if page else 0
+
+
+def parse_filters() -> Filters:
+    """Map the EFTS parameters onto search filters."""
+    if sum(len(v) for v in request.args.listvalues()) > MAX_ARGS:
+        raise ApiError(400, f"too many parameters (at most {MAX_ARGS})")
+    category = request.args.get("category", "").strip()
+    if category not in NO_CATEGORY and not request.args.get("forms"):
+        raise bad("category", f"form categories are not supported ({category!r}): pass forms")
+    ciks = parse_ciks()
+    company = parse_entity(ciks)
+    filed_from, filed_to = parse_dates()
+    return Filters(
+        forms=parse_forms(),
+        ciks=tuple(dict.fromkeys(ciks)),
+        company=company,
+        filed_from=filed_from,
+        filed_to=filed_to,
+        **parse_locations(),
+    )
+
+
+# ---------------------------------------------------------------- searching
+
+
+Find = Callable[[SearchRequest], SearchResult]
+
+
+@contextmanager
+def pinned() -> Iterator[Find]:
+    """Yield a search function on one index generation, so a request's searches agree even
+    when a build swaps in a new generation meanwhile."""
+    with get_index().using() as gen:
+
+        def find(req: SearchRequest) -> SearchResult:
+            req.validate()
+            return run(gen, req, time.monotonic())
+
+        yield find
+
+
+def run_page(find: Find, q: str, filters: Filters, offset: int) -> tuple[SearchResult, list[Hit]]:
+    """Search and return the result of the page holding `offset` and the 100 hits from it.
+
+    The core pages in fixed steps, so an offset that is not a multiple of 100 takes the tail
+    of one page and the head of the next.
+    """
+    page = offset // PAGE_SIZE + 1
+    result = find(
+        SearchRequest(q=q, filters=filters, page=page, per_page=PAGE_SIZE, facet_size=BUCKETS)
+    )
+    skip = offset - (page - 1) * PAGE_SIZE
+    hits = result.hits[skip:]
+    end = min(offset + PAGE_SIZE, MAX_WINDOW, result.total)
+    if skip and offset + len(hits) < end:
+        nxt = SearchRequest(q=q, filters=filters, page=page + 1, per_page=PAGE_SIZE, facets=False)
+        hits += find(nxt).hits[: end - offset - len(hits)]
+    return result, hits
+
+
+def entity_ciks(find: Find, result: SearchResult, hits: list[Hit]) -> dict[str, str | None]:
+    """Return the CIK of each company of the company facet: from the page's hits, else from the
+    company's newest filings (the facet counts primary names, which carry no CIK)."""
+    known = {h.company: h.cik for h in hits if h.company and h.cik}
+    for value in result.facets["company"]["values"]:
+        name = value["value"]
+        if name not in known:
+            req = SearchRequest(
+                filters=Filters(companies=(name,)),
+                sort="newest",
+                per_page=CIK_LOOKUP,
+                facets=False,
+                snippets=False,
+            )
+            known[name] = next((h.cik for h in find(req).hits if h.cik), None)
+    return known
+
+
+# ---------------------------------------------------------------- the response
+
+
+def display_name(name: str | None, cik: str | None) -> str:
+    """Return an entity as EFTS shows it: `NAME  (CIK 0000320193)`, two spaces before."""
+    return f"{name or ''}  (CIK {cik})" if cik else name or ""
+
+
+def entities(hit: Hit) -> list[tuple[str | None, str | None]]:
+    """Return (name, CIK) of each filer, once per CIK; the company when no filer is known."""
+    seen: dict[str, tuple[str | None, str | None]] = {}
+    for f in hit.filers:
+        seen.setdefault(f["cik"] or f"name:{f['name']}", (f["name"], f["cik"]))
+    return list(seen.values()) or ([(hit.company, hit.cik)] if hit.company or hit.cik else [])
+
+
+def document(hit: Hit) -> dict:
+    """Return the document a hit stands for: the first whose text matched, else the primary
+    one, else the whole submission (`<accession>.txt`, as on EDGAR)."""
+    docs = [*hit.matched_documents, hit.primary or {}]
+    doc = next((d for d in docs if d.get("filename")), docs[0])
+    return {
+        "filename": doc.get("filename") or f"{hit.accession or hit.id}.txt",
+        "type": doc.get("type") or hit.form,
+        "description": doc.get("description"),
+        "sequence": doc.get("sequence"),
+    }
+
+
+def source(hit: Hit, doc: dict) -> dict:
+    """Return a hit's `_source`: EFTS' fields, then ours (snippets, signers, filers, items)."""
+    filers = entities(hit)
+    return {
+        "ciks": [c for _, c in filers if c],
+        "display_names": [display_name(n, c) for n, c in filers],
+        "form": hit.form,
+        "root_forms": [hit.root_form] if hit.root_form else [],
+        "file_date": hit.filed,
+        "period_ending": hit.period,
+        "adsh": hit.accession or hit.id,
+        "file_type": doc["type"],
+        "file_description": doc["description"],
+        "sequence": doc["sequence"],
+        "xsl": None,
+        "items": [i["code"] for i in hit.items],
+        "biz_states": hit.biz_states,
+        "biz_locations": [],  # "City, ST" in EFTS; the index keeps no cities
+        "inc_states": hit.inc_states,
+        "sics": hit.sics,
+        # file numbers and signers: read once the core's Hit carries them
+        "file_num": list(getattr(hit, "file_numbers", None) or []),
+        # ours
+        "items_normalized": [i["normalized"] for i in hit.items],
+        "item_titles": [i["title"] for i in hit.items],
+        "filers": hit.filers,
+        "signers": list(getattr(hit, "signers", None) or []),
+        "snippets": hit.snippets,
+    }
+
+
+def es_hit(hit: Hit) -> dict:
+    doc = document(hit)
+    return {
+        "_index": INDEX_NAME,
+        "_id": f"{hit.accession or hit.id}:{doc['filename']}",
+        "_score": hit.score,
+        "_source": source(hit, doc),
+    }
+
+
+def buckets(facet: dict, key=lambda value: value) -> dict:
+    """Return one facet as an Elasticsearch terms aggregation."""
+    return {
+        "doc_count_error_upper_bound": 0,
+        "sum_other_doc_count": facet["other_count"],
+        "buckets": [{"key": key(v["value"]), "doc_count": v["count"]} for v in facet["values"]],
+    }
+
+
+def aggregations(result: SearchResult, ciks: dict[str, str | None]) -> dict:
+    """Return the four EFTS aggregations; companies are keyed by display name."""
+    out = {}
+    for name, facet in AGGREGATIONS.items():
+        key = (lambda n: display_name(n, ciks.get(n))) if facet == "company" else (lambda v: v)
+        out[name] = buckets(result.facets[facet], key)
+    return out
+
+
+def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> dict:
+    scores = [h.score for h in hits if h.score is not None]
+    return {
+        "took": round(result.elapsed_ms),
+        "timed_out": result.timed_out,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {
+            # a search past its time limit counted only part of the matches
+            "total": {"value": result.total, "relation": "gte" if result.timed_out else "eq"},
+            "max_score": max(scores, default=None),
+            "hits": [es_hit(h) for h in hits],
+        },
+        "aggregations": aggregations(result, ciks),
+        "query": {
+            **result.query.to_json(),
+            "filters": result.request.filters.to_json(),
+            "from": offset,
+            "size": PAGE_SIZE,
+        },
+    }
+
+
+@bp.get("/LATEST/search-index")
+def search_index():
+    """Answer an EFTS full-text search request."""
+    filters = parse_filters()
+    offset = parse_offset()
+    with pinned() as find:
+        result, hits = run_page(find, request.args.get("q", ""), filters, offset)
+        ciks = entity_ciks(find, result, hits)
+    return response(result, hits, offset, ciks)

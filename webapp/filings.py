@@ -1,0 +1,152 @@
+"""`/filings/<id>` (+ `.json`): a filing's metadata, its documents as tabs, a document's text with
+item anchors and the search terms highlighted; `/filings/<id>/documents/<n>/original`: the
+document's original markup, sanitized, for a sandboxed iframe.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from indexer.originals import load_original
+from webapp import params, security, urls
+from webapp.errors import ApiError
+from webapp.records import load_filing, load_record
+from webapp.render import respond
+from webapp.results import item_label
+from webapp.textview import count_marks, item_anchors, text_view
+
+bp = Blueprint("filings", __name__)
+
+VIEWS = ("text", "original")
+MISSING_ORIGINAL = "The original of this document is not available: its source file is gone."
+# Record fields a page shows as they are (paths of source files are never shown)
+SHOWN_FIELDS = (
+    "accession", "form_type", "root_form", "filed", "period", "company", "cik", "kind",
+    "text_chars", "signers", "exhibits",
+)  # fmt: skip
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "no such filing", "search for it at /search")
+
+
+def item_places(texts: list[str], items: list[dict]) -> dict[str, tuple[int, str]]:
+    """Return, per item, the document (1-based) whose text heads it and the heading's anchor."""
+    places: dict[str, tuple[int, str]] = {}
+    for n, text in enumerate(texts, 1):
+        for _, _, anchor in item_anchors(text, items):
+            places.setdefault(anchor.removeprefix("item-"), (n, anchor))
+        if len(places) == len(items):
+            break
+    return places
+
+
+def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
+    """Return the metadata panel: the record's fields, filers and items with their links."""
+    places = item_places(texts, record["items"])
+    items = []
+    for item in record["items"]:
+        doc, anchor = places.get(item["normalized"], (None, None))
+        url = urls.filing_url(fid, q=q, doc=doc, _anchor=anchor) if doc else None
+        items.append({**item, "label": item_label(item), "url": url})
+    filers = [{**f, "url": urls.company_url(f["cik"])} for f in record["filers"]]
+    return {
+        **{k: record.get(k) for k in SHOWN_FIELDS},
+        "id": fid,
+        "company_url": urls.company_url(record["cik"]),
+        "filers": filers,
+        "items": items,
+    }
+
+
+def documents_data(fid: str, record: dict, texts: list[str], highlights, q: str, current: int):
+    """Return one tab per document: what it is, its text size, its matches and its link."""
+    out = []
+    for n, doc in enumerate(record["documents"], 1):
+        text = texts[n - 1] if n <= len(texts) else ""
+        out.append(
+            {
+                "n": n,
+                **{k: doc.get(k) for k in ("type", "sequence", "filename", "description")},
+                "chars": len(text),
+                "matches": count_marks(text, highlights) if highlights else None,
+                "url": urls.filing_url(fid, q=q, doc=n),
+                "current": n == current,
+            }
+        )
+    return out
+
+
+def default_document(documents: list[dict]) -> int:
+    """Open the first document with a match, else the first with text, else the first."""
+    for key in ("matches", "chars"):
+        for d in documents:
+            if d[key]:
+                return d["n"]
+    return 1
+
+
+def document_data(fid: str, doc: dict, text: str, record: dict, highlights, view: str, q: str):
+    """Return the document shown: its text blocks, or the frame of its sanitized original."""
+    n = doc["n"]
+    data = {
+        **doc,
+        "view": view,
+        "text_url": urls.filing_url(fid, q=q, doc=n),
+        "original_page_url": urls.filing_url(fid, q=q, doc=n, view="original"),
+        "frame_url": urls.original_url(fid, n),
+        "text": None,
+    }
+    if view == "text":
+        data["text"] = text_view(text, record["items"], highlights)
+    return data
+
+
+def filing_page(fid: str):
+    """Parse the request, read the filing, render."""
+    fid = params.filing_id(fid)
+    q = params.query_arg(request.args)
+    view = params.choice_arg(request.args, "view", VIEWS, "text")
+    loaded = load_filing(fid, q)
+    if loaded is None:
+        raise not_found()
+    record, texts = loaded.record, loaded.texts
+    docs = documents_data(fid, record, texts, loaded.highlights, q, 0)
+    n = params.int_arg(request.args, "doc", 1, max(1, len(docs)), default_document(docs))
+    for d in docs:
+        d["current"] = d["n"] == n
+    document = None
+    if docs:
+        text = texts[n - 1] if n <= len(texts) else ""
+        document = document_data(fid, docs[n - 1], text, record, loaded.highlights, view, q)
+    filing = filing_data(fid, record, texts, q)
+    data = {
+        "title": " · ".join(x for x in (filing["form_type"], filing["company"], fid) if x),
+        "filing": filing,
+        "documents": docs,
+        "document": document,
+        "q": q,
+        "search_url": urls.search_url(q=q) if q else None,
+        "sec_url": urls.sec_url(filing["accession"], filing["cik"]),
+        "json_url": urls.filing_json_url(fid),
+    }
+    return respond("filing.html", data)
+
+
+def original(fid: str, n: int):
+    """Serve a document's original markup, sanitized, under the strict document policy."""
+    record = load_record(params.filing_id(fid))
+    found = None
+    if record is not None and 1 <= n <= len(record["documents"]):
+        found = load_original(record, n - 1)
+    if found is None:  # answered in the frame's own policy, so the frame can show it
+        page = security.document_page("not found", MISSING_ORIGINAL, "text")
+        return security.document_response(page), 404
+    doc = record["documents"][n - 1]
+    title = " ".join(str(x) for x in (fid, doc.get("type"), doc.get("filename")) if x)
+    return security.document_response(security.document_page(title, found.body, found.markup))
+
+
+bp.add_url_rule("/filings/<fid>", "filing", filing_page)
+bp.add_url_rule("/filings/<fid>.json", "filing_json", filing_page)
+bp.add_url_rule("/filings/<fid>/documents/<int:n>/original", "original", original)

@@ -1,0 +1,154 @@
+"""The HTTP edge: request arguments → bounded values and a SearchRequest.
+
+Every input is bounded here (lengths, counts, numeric ranges) before the search core sees it; a
+bad value is an ApiError(400) whose message starts with the parameter's name. Path values
+(filing ids, CIKs) are checked by pattern and answer 404 when they cannot name anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.facets import FACET_SIZE
+from indexer.filters import Filters, QueryError, build_filters
+from indexer.query import MAX_PER_PAGE, MAX_QUERY_CHARS
+from indexer.search import MAX_PAGE, SORTS, SearchRequest
+from webapp.errors import ApiError
+
+MAX_ARGS = 100  # query-string parameters in one request
+MAX_VALUE_CHARS = 200  # one filter value ("Apple Inc.", "2004-03-31", "EX-99.1")
+MAX_VALUES = 20  # values of one repeated filter (forms=8-K&forms=10-K...)
+MAX_WEB_FACET_SIZE = 100  # facet values shown per facet
+DEFAULT_PER_PAGE = 10
+DEFAULT_SORT = "relevance"
+
+# "0000320193-24-000005" (an accession) or "local-5f0c1e2a9b3d4c6e" (a filing without one)
+FILING_ID = re.compile(r"\d{10}-\d{2}-\d{6}|local-[0-9a-f]{16}")
+# "320193", "0000320193": a CIK, leading zeros optional
+CIK = re.compile(r"\d{1,10}")
+
+# URL parameter → the Filters attribute it fills. Repeated parameters (form=8-K&form=10-K) fill
+# the tuple attributes, each value ORed; the others are single values.
+FILTER_PARAMS = {
+    "form": "forms",  # "8-K" includes 8-K/A; "-4" excludes form 4
+    "cik": "ciks",
+    "company": "company",  # words in any filer's name
+    "company_name": "companies",  # exact primary filer names (the company facet)
+    "filed_from": "filed_from",
+    "filed_to": "filed_to",
+    "period_from": "period_from",
+    "period_to": "period_to",
+    "year": "years",
+    "item": "items",
+    "state": "states",
+    "biz_state": "biz_states",
+    "sic": "sics",
+    "signer": "signer",  # words in signers' names or titles
+    "signer_name": "signers",  # exact signer names (the signer facet)
+    "exhibit": "exhibits",
+}
+PARAM_OF = {attr: param for param, attr in FILTER_PARAMS.items()}
+LIST_ATTRS = {f.name for f in fields(Filters) if f.default == ()}
+
+
+def bad(param: str, message: str) -> ApiError:
+    """Return the 400 error for one parameter."""
+    return ApiError(400, f"{param}: {message}", f"fix or remove the {param!r} parameter")
+
+
+def text_arg(args: MultiDict, name: str, limit: int = MAX_VALUE_CHARS) -> str | None:
+    """Return one stripped text value, None when absent or empty."""
+    values = args.getlist(name)
+    if len(values) > 1:
+        raise bad(name, "give it once")
+    value = values[0].strip() if values else ""
+    if len(value) > limit:
+        raise bad(name, f"at most {limit} characters")
+    if "\x00" in value:
+        raise bad(name, "contains a NUL character")
+    return value or None
+
+
+def list_arg(args: MultiDict, name: str) -> tuple[str, ...]:
+    """Return the non-empty values of a repeated parameter, each bounded, duplicates dropped."""
+    values = [v.strip() for v in args.getlist(name) if v.strip()]
+    if len(values) > MAX_VALUES:
+        raise bad(name, f"at most {MAX_VALUES} values")
+    for v in values:
+        if len(v) > MAX_VALUE_CHARS or "\x00" in v:
+            raise bad(name, f"values are at most {MAX_VALUE_CHARS} characters of text")
+    return tuple(dict.fromkeys(values))
+
+
+def int_arg(args: MultiDict, name: str, lo: int, hi: int, default: int) -> int:
+    """Return an integer parameter within [lo, hi], `default` when absent."""
+    text = text_arg(args, name, 12)
+    if text is None:
+        return default
+    if not text.isdigit() or not lo <= int(text) <= hi:
+        raise bad(name, f"must be a whole number from {lo} to {hi}")
+    return int(text)
+
+
+def choice_arg(args: MultiDict, name: str, choices, default: str) -> str:
+    """Return one of `choices`, `default` when absent."""
+    value = text_arg(args, name, 40) or default
+    if value not in choices:
+        raise bad(name, f"unknown value {value!r} (use {', '.join(choices)})")
+    return value
+
+
+def query_arg(args: MultiDict) -> str:
+    """Return the query text `q` (empty when absent)."""
+    return text_arg(args, "q", MAX_QUERY_CHARS) or ""
+
+
+def parse_filters(args: MultiDict, exclude: tuple[str, ...] = ()) -> Filters:
+    """Read the filters a URL sets (see FILTER_PARAMS); `exclude` names parameters ignored."""
+    values: dict = {}
+    for param, attr in FILTER_PARAMS.items():
+        if param not in exclude:
+            read = list_arg if attr in LIST_ATTRS else text_arg
+            values[attr] = read(args, param)
+    filters = Filters(**values)
+    try:  # the core checks every value (dates, CIKs, items, states) when it builds the query
+        build_filters(filters)
+    except QueryError as e:
+        raise bad(PARAM_OF.get(e.param, e.param), e.message) from None
+    return filters
+
+
+def parse_search(args: MultiDict, exclude: tuple[str, ...] = ()) -> SearchRequest:
+    """Read a search request from a URL's arguments; `exclude` names filters the page fixes."""
+    if len(args) > MAX_ARGS or sum(len(v) for v in args.listvalues()) > MAX_ARGS:
+        raise ApiError(400, f"too many parameters (at most {MAX_ARGS})")
+    req = SearchRequest(
+        q=query_arg(args),
+        filters=parse_filters(args, exclude),
+        sort=choice_arg(args, "sort", tuple(SORTS), DEFAULT_SORT),
+        page=int_arg(args, "page", 1, MAX_PAGE, 1),
+        per_page=int_arg(args, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+        facet_size=int_arg(args, "facet_size", 1, MAX_WEB_FACET_SIZE, FACET_SIZE),
+    )
+    try:
+        req.validate()
+    except QueryError as e:
+        raise bad(e.param, e.message) from None
+    return req
+
+
+def filing_id(value: str) -> str:
+    """Return a filing id from a path, or 404 when it cannot be one."""
+    if not FILING_ID.fullmatch(value):
+        raise ApiError(404, "no such filing", "an id is an accession like 0000320193-24-000005")
+    return value
+
+
+def cik(value: str) -> str:
+    """Return a path's CIK as 10 digits, or 404 when it cannot be one."""
+    if not CIK.fullmatch(value):
+        raise ApiError(404, "no such company", "a CIK is a number like 320193")
+    return value.zfill(10)

@@ -1,0 +1,167 @@
+"""A search result → the data dict a results page renders and its `.json` twin returns.
+
+The dict is the core's `SearchResult.to_json()` plus what a page needs to link and label:
+each hit's links and item labels, each facet value's toggle link, the active filters with their
+remove links, sort links, pagination and the search form's state. Nothing in it needs logic in
+a template.
+"""
+
+from __future__ import annotations
+
+from indexer.filters import Filters
+from indexer.search import SORTS, SearchResult
+from webapp import urls
+from webapp.params import PARAM_OF
+from webapp.urls import Links
+
+# How each sort is offered
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "oldest": "Oldest",
+    "period": "Period",
+    "company": "Company",
+}
+# How each filter is named in the list of active filters
+FILTER_LABELS = {
+    "forms": "Form",
+    "ciks": "CIK",
+    "company": "Company name has",
+    "companies": "Company",
+    "filed_from": "Filed from",
+    "filed_to": "Filed to",
+    "period_from": "Period from",
+    "period_to": "Period to",
+    "years": "Year",
+    "items": "8-K item",
+    "states": "State of incorporation",
+    "biz_states": "Business state",
+    "sics": "SIC code",
+    "signer": "Signer has",
+    "signers": "Signer",
+    "exhibits": "Exhibit",
+}
+PAGE_WINDOW = 2  # page links shown on each side of the current page
+# Filters the search form edits itself (so it does not repeat them as hidden inputs)
+FORM_FIELDS = ("filed_from", "filed_to")
+
+
+def item_label(item: dict) -> str:
+    """Label an 8-K item with both numberings: `Item 9 (now 7.01) Regulation FD Disclosure`."""
+    code, normalized, title = item.get("code"), item.get("normalized"), item.get("title")
+    number = f"Item {code}"
+    if normalized and normalized != code:
+        number += f" (now {normalized})"
+    return f"{number} {title}" if title else number
+
+
+def hit_data(hit: dict, q: str) -> dict:
+    """Add a hit's links and its items' labels."""
+    return {
+        **hit,
+        "url": urls.filing_url(hit["id"], q=q),
+        "company_url": urls.company_url(hit["cik"]),
+        "items": [{**i, "label": item_label(i)} for i in hit["items"]],
+        "filers": [{**f, "url": urls.company_url(f["cik"])} for f in hit["filers"]],
+    }
+
+
+def facet_data(facet: dict, links: Links) -> dict:
+    """Add each facet value's toggle link."""
+    values = [{**v, "toggle_url": links.toggle(facet["name"], v["value"])} for v in facet["values"]]
+    return {**facet, "values": values}
+
+
+def trim_facet(facet: dict, size: int) -> dict:
+    """Keep a facet's top `size` values; sum the rest into its `other_*` counts."""
+    rest = facet["values"][size:]
+    return {
+        **facet,
+        "values": facet["values"][:size],
+        "other_values": facet["other_values"] + len(rest),
+        "other_count": facet["other_count"] + sum(v["count"] for v in rest),
+    }
+
+
+def active_filters(filters: Filters, links: Links) -> list[dict]:
+    """List every filter value set, each with the link that removes it."""
+    out = []
+    for name, value in filters.to_json().items():
+        for v in value if isinstance(value, list) else [value]:
+            remove = links.remove(name, v if isinstance(value, list) else None)
+            out.append(
+                {
+                    "name": name,
+                    "param": PARAM_OF[name],
+                    "label": FILTER_LABELS[name],
+                    "value": v,
+                    "remove_url": remove,
+                }
+            )
+    return out
+
+
+def pagination(page: int, pages: int, links: Links, max_page: int) -> dict:
+    """Return previous / next links and a window of page links around the current page."""
+    last = min(pages, max_page)
+    window = range(max(1, page - PAGE_WINDOW), min(last, page + PAGE_WINDOW) + 1)
+    numbers = sorted({1, last, *window})
+    return {
+        "page": page,
+        "pages": pages,
+        "prev_url": links.page(page - 1) if page > 1 else None,
+        "next_url": links.page(page + 1) if page < last else None,
+        "links": [{"page": n, "url": links.page(n), "current": n == page} for n in numbers],
+    }
+
+
+def count_text(total: int, page: int, per_page: int, shown: int) -> str:
+    """Say how many filings match and which are shown: `21 filings (11–20 shown)`."""
+    if total == 0:
+        return "No filings match"
+    noun = "filing" if total == 1 else "filings"
+    if shown == 0:
+        return f"{total:,} {noun} (none on page {page})"
+    first = (page - 1) * per_page + 1
+    return f"{total:,} {noun} ({first:,}–{first + shown - 1:,} shown)"
+
+
+def form_state(result: SearchResult, action: str) -> dict:
+    """Return what the search form shows and the filters it carries along as hidden inputs."""
+    req = result.request
+    hidden = [
+        [PARAM_OF[name], v]
+        for name, value in req.filters.to_json().items()
+        if name not in FORM_FIELDS
+        for v in (value if isinstance(value, list) else [value])
+    ]
+    if req.sort != "relevance":
+        hidden.append(["sort", req.sort])
+    return {
+        "action": action,
+        "q": req.q,
+        "filed_from": req.filters.filed_from or "",
+        "filed_to": req.filters.filed_to or "",
+        "hidden": hidden,
+    }
+
+
+def results_data(result: SearchResult, links: Links, action: str, max_page: int) -> dict:
+    """Return the data dict of a results page."""
+    data = result.to_json()
+    req = result.request
+    data["hits"] = [hit_data(h, req.q) for h in data["hits"]]
+    data["facets"] = {name: facet_data(f, links) for name, f in data["facets"].items()}
+    data["active_filters"] = active_filters(req.filters, links)
+    data["clear_filters_url"] = links.clear() if not req.filters.is_empty() else None
+    data["sorts"] = [
+        {"name": s, "label": SORT_LABELS[s], "url": links.sort(s), "selected": s == req.sort}
+        for s in SORTS
+    ]
+    data["pagination"] = pagination(req.page, result.pages, links, max_page)
+    data["count_text"] = count_text(result.total, req.page, req.per_page, len(result.hits))
+    if data["suggestion"]:
+        data["suggestion"] = {**data["suggestion"], "url": links.query(data["suggestion"]["q"])}
+    data["form"] = form_state(result, action)
+    data["json_url"] = links.json_url()
+    return data

@@ -1,0 +1,104 @@
+"""Server-side link building: facet toggles, pages, sorts, filings and companies.
+
+A page's search state lives in its URL; every link a template prints is built here, so
+templates only loop and print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import url_for
+
+from indexer.facets import FACET_SIZE
+from indexer.filters import Filters
+from indexer.search import SearchRequest
+from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT, FILTER_PARAMS
+
+SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
+
+
+def request_args(req: SearchRequest) -> dict:
+    """Return the query-string arguments that reproduce a request; defaults are left out."""
+    args: dict = {"q": req.q or None}
+    for param, attr in FILTER_PARAMS.items():
+        value = getattr(req.filters, attr)
+        args[param] = list(value) if isinstance(value, tuple) else value
+    args["sort"] = req.sort if req.sort != DEFAULT_SORT else None
+    args["page"] = req.page if req.page != 1 else None
+    args["per_page"] = req.per_page if req.per_page != DEFAULT_PER_PAGE else None
+    args["facet_size"] = req.facet_size if req.facet_size != FACET_SIZE else None
+    return {k: v for k, v in args.items() if v not in (None, [], "")}
+
+
+class Links:
+    """The links of one search page: its endpoint, path values and the request it shows."""
+
+    def __init__(self, endpoint: str, req: SearchRequest, **path_values):
+        self.endpoint, self.req, self.path_values = endpoint, req, path_values
+
+    def url(self, **changes) -> str:
+        """Return this page's URL with some request fields changed."""
+        req = replace(self.req, **changes)
+        return url_for(self.endpoint, **self.path_values, **request_args(req))
+
+    def json_url(self) -> str:
+        """Return the URL of this page's JSON twin."""
+        return url_for(self.endpoint + "_json", **self.path_values, **request_args(self.req))
+
+    def toggle(self, facet: str, value: str) -> str:
+        """Return the URL that selects a facet value, or unselects it; back to page 1."""
+        return self.url(filters=self.req.filters.toggled(facet, value), page=1)
+
+    def remove(self, name: str, value: str | None = None) -> str:
+        """Return the URL without one filter value (or without a single-valued filter)."""
+        current = getattr(self.req.filters, name)
+        new = tuple(v for v in current if v != value) if isinstance(current, tuple) else None
+        return self.url(filters=replace(self.req.filters, **{name: new}), page=1)
+
+    def clear(self) -> str:
+        """Return the URL of the same query without any filter."""
+        return self.url(filters=Filters(), page=1)
+
+    def page(self, n: int) -> str:
+        return self.url(page=n)
+
+    def sort(self, name: str) -> str:
+        return self.url(sort=name, page=1)
+
+    def query(self, q: str) -> str:
+        """Return the URL of another query with the same filters (did you mean)."""
+        return self.url(q=q, page=1)
+
+
+def filing_url(fid: str, q: str | None = None, doc: int | None = None, **extra) -> str:
+    """Return the URL of a filing's page; `q` carries the search terms to highlight."""
+    return url_for("filings.filing", fid=fid, q=q or None, doc=doc, **extra)
+
+
+def filing_json_url(fid: str) -> str:
+    return url_for("filings.filing_json", fid=fid)
+
+
+def original_url(fid: str, n: int) -> str:
+    """Return the URL of the sanitized original markup of a filing's n-th document (1-based)."""
+    return url_for("filings.original", fid=fid, n=n)
+
+
+def company_url(cik: str | None) -> str | None:
+    """Return the URL of a company's page, None without a CIK."""
+    if not cik or not cik.isdigit():
+        return None
+    return url_for("companies.company", cik=cik.lstrip("0") or "0")
+
+
+def search_url(**args) -> str:
+    """Return the URL of a search (e.g. the query a filing page was opened from)."""
+    return url_for("search.search", **{k: v for k, v in args.items() if v})
+
+
+def sec_url(accession: str | None, cik: str | None) -> str | None:
+    """Return the filing's index page on sec.gov, when it has an accession and a CIK."""
+    if not accession or not cik or not cik.isdigit():
+        return None
+    return f"{SEC_ARCHIVES}/{int(cik)}/{accession.replace('-', '')}/{accession}-index.htm"
