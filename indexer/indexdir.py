@@ -1,9 +1,9 @@
 """The index directory: generations of (Whoosh index + side store), a pointer, and a lock.
 
-    index_data/
-      CURRENT          names the generation that serves; replaced atomically (os.replace)
-      gen-<stamp>/     one complete index: Whoosh segment files and store.sqlite
-      build.lock       flock'd by the one running build; the kernel drops it if the build dies
+index_data/
+  CURRENT          names the generation that serves; replaced atomically (os.replace)
+  gen-<stamp>/     one complete index: Whoosh segment files and store.sqlite
+  build.lock       flock'd by the one running build; the kernel drops it if the build dies
 """
 
 from __future__ import annotations
