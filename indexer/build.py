@@ -242,6 +242,7 @@ class Build:
             elif res.status == "failed":
                 self.report.failed.append((res.path, res.reason))
             bar.update(1)
+            indexdir.checkpoint("parsing")
 
         try:
             run_tasks(tasks, self.jobs, on_result)
@@ -297,7 +298,9 @@ class Build:
                 rep.filings_updated += len(written & existed)
             rep.filings_removed += len(existed - set().union(*(r[1] for r in results)))
             self._write_manifest(store, gone)
+            indexdir.checkpoint("writing")
             commit_with_segments(writer, [r[0] for r in results if r[0] is not None])
+            indexdir.checkpoint("committed")
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +26,7 @@ GEN_PREFIX = "gen-"
 INDEX_NAME = "MAIN"
 DEFAULT_DIR = "index_data"
 ENV_VAR = "EDGAR_INDEX_DIR"
+STOP_AT_ENV = "EDGAR_BUILD_STOP_AT"  # crash tests only: see checkpoint()
 
 
 class IndexBusy(Exception):
@@ -105,13 +108,29 @@ def fsync_dir(path: Path) -> None:
 def swap_in(root: Path, gen: Path) -> None:
     """Make `gen` the serving generation atomically and durably."""
     fsync_tree(gen)
+    checkpoint("fsynced")
     tmp = root / (POINTER + ".tmp")
     with open(tmp, "w") as f:
         f.write(gen.name + "\n")
         f.flush()
         os.fsync(f.fileno())
+    checkpoint("swap")
     os.replace(tmp, root / POINTER)
     fsync_dir(root)
+    checkpoint("swapped")
+
+
+def checkpoint(name: str) -> None:
+    """Stop here for good if a crash test asked to (EDGAR_BUILD_STOP_AT=name), saying so first.
+
+    The test then kills the build at exactly this point; nothing happens otherwise.
+    """
+    if os.environ.get(STOP_AT_ENV) != name:
+        return
+    sys.stderr.write(f"stopped at {name}\n")
+    sys.stderr.flush()
+    while True:
+        signal.pause()
 
 
 def remove_old_generations(root: Path, keep: int = 2) -> None:
