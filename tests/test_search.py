@@ -562,8 +562,7 @@ def test_views_are_pooled_not_kept_per_thread(corpus_index):
 
     index = SearchIndex(corpus_index)
     threads = [
-        threading.Thread(target=search, args=(index, SearchRequest(q="revenue")))
-        for _ in range(20)
+        threading.Thread(target=search, args=(index, SearchRequest(q="revenue"))) for _ in range(20)
     ]
     for t in threads:  # one after another: each thread ends before the next starts
         t.start()
