@@ -136,6 +136,8 @@ def summary(filing: Filing) -> dict:
         "inc_states": sorted(set(summary_states(filing, "state_of_incorporation"))),
         "biz_states": sorted(set(summary_states(filing, "business_state"))),
         "sics": sorted({f.sic for f in filing.filers if f.sic}),
+        "file_numbers": sorted({f.file_number for f in filing.filers if f.file_number}),
+        "signers": [[g.name, g.title, g.date] for g in filing.signers],
         "primary": _primary_doc(filing),
         "text_chars": filing.text_chars,
     }

@@ -85,6 +85,8 @@ class Hit:
     biz_states: list[str]  # business address states
     sics: list[str]
     primary: dict | None  # the first document: {type, filename, description}
+    file_numbers: list[str]  # the filers' Commission file numbers
+    signers: list[dict]  # {name, title, date}
     score: float | None  # relevance; None when sorted by a field or nothing was typed
     snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
     matched_documents: list[dict] = field(default_factory=list)  # {sequence, type, filename, ...}
@@ -160,6 +162,8 @@ def make_hit(view: View, docnum: int, score: float | None) -> Hit:
         biz_states=s.get("biz_states", []),
         sics=s.get("sics", []),
         primary=s.get("primary"),
+        file_numbers=s.get("file_numbers", []),
+        signers=[{"name": n, "title": t, "date": d} for n, t, d in s.get("signers", [])],
         score=None if score is None else round(score, 4),
     )
 

@@ -201,6 +201,8 @@ def test_csv_rows_are_injection_safe(app):
         biz_states=[],
         sics=[],
         primary=None,
+        file_numbers=[],
+        signers=[],
         score=None,
     )
     with app.test_request_context("/search.csv"):

@@ -570,3 +570,10 @@ def test_views_are_pooled_not_kept_per_thread(corpus_index):
     with index.using() as gen:
         assert len(gen._views) == 1
     index.close()
+
+
+def test_hits_carry_signers_and_file_numbers(corpus_index):
+    result = search(corpus_index, SearchRequest(q="cik:18230", facets=False, snippets=False))
+    (hit,) = [h for h in result.hits if h.accession == "0000018230-22-000107"]
+    assert hit.file_numbers == ["001-00768"]
+    assert hit.signers and all(s["name"] for s in hit.signers)
