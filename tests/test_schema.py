@@ -19,7 +19,8 @@ def test_numbers_and_compounds_are_tokens_with_their_parts():
         ("file", 0), ("0-17999", 1), ("0", 1), ("17999", 1), ("under", 2), ("18", 3),
         ("u.s.c", 4), ("u", 4), ("s", 4), ("c", 4), ("1350", 5),
     ]  # fmt: skip
-    assert ("1,234,567.89", 0) in terms("1,234,567.89 dollars")
+    assert terms("1,234,567.89 dollars") == [("1,234,567.89", 0), ("dollars", 1)]  # no parts
+    assert terms("Item 7.01") == [("item", 0), ("7.01", 1)]
 
 
 def test_queries_keep_compounds_whole():
