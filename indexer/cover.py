@@ -17,6 +17,7 @@ from .signatures import SIGNATURE_START, read_signers
 FORM_CHARS = 3000  # the form must be stated this close to the top
 MAX_FORM_LINE = 80  # a line stating the form says little else
 COVER_LINES = 250  # the cover page ends at the first item heading, or here
+COVER_CHARS = 20_000  # ... or here (long unwrapped lines would make label searches slow)
 NEIGHBOURS = 3  # non-blank lines looked at above and below a cover label
 # Forms whose cover may state the date of report or event as a lone date (1-800-Flowers' 8-K,
 # a Schedule 13G's "Date of Event"); on other covers a lone date is when it was signed or filed.
@@ -85,9 +86,11 @@ def _has_items(form: str | None) -> bool:
 
 
 def _cover_end(lines: list[str]) -> int:
-    """Return where the cover page ends: the first item heading or signature, or a line cap."""
+    """Return where the cover page ends: the first item heading or signature, or a cap."""
+    chars = 0
     for i, line in enumerate(lines[:COVER_LINES]):
-        if heading_code(line) or SIGNATURE_START.match(line):
+        chars += len(line) + 1
+        if heading_code(line) or SIGNATURE_START.match(line) or chars > COVER_CHARS:
             return i
     return min(len(lines), COVER_LINES)
 
