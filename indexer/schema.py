@@ -215,7 +215,12 @@ def summary_states(filing: Filing, attr: str) -> list[str]:
 
 
 def filing_id(filing: Filing) -> str:
-    """Return the key a filing is indexed under: its accession, else a hash of its source."""
+    """Return the key a filing is indexed under: its accession, else a hash of its text.
+
+    Hashing the text (not the path) makes copies of one header-less filing in several places
+    one filing, as an accession does for submissions.
+    """
     if filing.accession:
         return filing.accession
-    return "local-" + hashlib.sha1(filing.source.encode()).hexdigest()[:16]
+    key = filing.text or filing.source
+    return "local-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]

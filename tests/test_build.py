@@ -88,15 +88,26 @@ def test_touched_file_is_hashed_not_reparsed(tmp_path):
 
 def test_changed_file_replaces_its_filing(tmp_path):
     src = tmp_path / "src"
-    (seed,) = copy_into(src, [SEED])
+    (aames,) = copy_into(src, [EDGARTOOLS / "data/sgml/0001011438-98-000429.txt"])
     root = tmp_path / "index"
     build([str(src)], root, jobs=1)
     assert search_ids(root, "zanzibarian") == []
-    seed.write_bytes(seed.read_bytes().replace(b"Sidney Street", b"zanzibarian Street"))
+    aames.write_bytes(aames.read_bytes().replace(b"CURRENT REPORT", b"zanzibarian REPORT"))
     report = build([str(src)], root, jobs=1)
     assert (report.filings_added, report.filings_updated) == (0, 1)
-    assert len(search_ids(root, "zanzibarian")) == 1
+    assert search_ids(root, "zanzibarian") == ["0001011438-98-000429"]
     assert len(serving_ids(root)) == 1
+
+
+def test_changed_headerless_file_is_replaced_under_its_new_content_key(tmp_path):
+    src = tmp_path / "src"
+    (seed,) = copy_into(src, [SEED])
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1)
+    seed.write_bytes(seed.read_bytes().replace(b"Sidney Street", b"zanzibarian Street"))
+    report = build([str(src)], root, jobs=1)
+    assert (report.filings_added, report.filings_removed, report.filings_total) == (1, 1, 1)
+    assert len(search_ids(root, "zanzibarian")) == 1
 
 
 def test_prune_drops_filings_of_vanished_files(tmp_path):
@@ -155,8 +166,8 @@ def test_bad_files_get_reasons_and_the_rest_builds(tmp_path):
     assert "empty file" in reasons[str(src / "blank.txt")]
     assert "binary" in reasons[str(src / "random.bin.txt")]
     assert str(src / "cut.txt") in reasons
-    assert str(src / "nul-laden.txt") not in reasons  # NULs are removed, the text is indexed
-    assert report.filings_total == 2
+    assert str(src / "nul-laden.txt") not in reasons  # NULs are removed, the text is indexed:
+    assert (report.filings_total, report.duplicates_merged) == (1, 1)  # the seed's very text
 
 
 def _hold_lock(root: Path) -> subprocess.Popen:
@@ -236,3 +247,10 @@ def test_parallel_segments_hold_the_same_filings_as_one_writer(tmp_path, monkeyp
     # an incremental run over the parallel segments replaces filings in place
     again = build([str(src)], tmp_path / "two", jobs=2, rebuild=False)
     assert again.generation is None and again.filings_total == one.filings_total
+
+
+def test_copies_of_a_headerless_filing_are_one_filing(tmp_path):
+    copy_into(tmp_path / "a", [SEED])
+    copy_into(tmp_path / "b", [SEED])
+    report = build([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "index", jobs=1)
+    assert (report.filings_total, report.duplicates_merged) == (1, 1)
