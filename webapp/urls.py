@@ -7,6 +7,7 @@ templates only loop and print.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from flask import url_for
 
@@ -36,11 +37,13 @@ class Links:
 
     def __init__(self, endpoint: str, req: SearchRequest, **path_values):
         self.endpoint, self.req, self.path_values = endpoint, req, path_values
+        # url_for once per page, not per link: a page prints hundreds of facet links
+        self.base = url_for(endpoint, **path_values)
 
     def url(self, **changes) -> str:
         """Return this page's URL with some request fields changed."""
-        req = replace(self.req, **changes)
-        return url_for(self.endpoint, **self.path_values, **request_args(req))
+        args = request_args(replace(self.req, **changes))
+        return f"{self.base}?{urlencode(args, doseq=True)}" if args else self.base
 
     def json_url(self) -> str:
         """Return the URL of this page's JSON twin."""
