@@ -73,6 +73,8 @@ def time_build(corpus: Path, index_dir: Path, jobs: int) -> dict:
         "mb_per_s": round(report["bytes_read"] / 2**20 / t.seconds, 2),
         "peak_rss_mb": round(rss.peak_total / 2**20),
         "peak_rss_largest_process_mb": round(rss.peak_process / 2**20),
+        "parse_s": report["parse_s"],
+        "write_s": report["write_s"],
         "failed": len(report["failed"]),
         "skipped": len(report["skipped"]),
     }
@@ -201,7 +203,7 @@ def markdown(res: dict) -> str:
         "| figure | value |",
         "|---|---|",
         f"| build, end to end | {b['seconds']} s, {b['filings_per_s']} filings/s, "
-        f"{b['mb_per_s']} MB/s |",
+        f"{b['mb_per_s']} MB/s (parse {b['parse_s']} s, index {b['write_s']} s) |",
         f"| build peak RSS (all processes / largest) | {b['peak_rss_mb']} / "
         f"{b['peak_rss_largest_process_mb']} MB |",
         f"| index bytes per text byte (Whoosh; side store {res['sizes']['side_store_mb']} MB) | "

@@ -66,6 +66,8 @@ class BuildReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     bytes_read: int = 0
     elapsed_s: float = 0.0
+    parse_s: float = 0.0  # reading and parsing files (worker processes)
+    write_s: float = 0.0  # merging, indexing, committing (worker processes + main writer)
 
     @property
     def mb_per_s(self) -> float:
@@ -87,6 +89,8 @@ class BuildReport:
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "bytes_read": self.bytes_read,
             "elapsed_s": round(self.elapsed_s, 3),
+            "parse_s": round(self.parse_s, 3),
+            "write_s": round(self.write_s, 3),
             "mb_per_s": round(self.mb_per_s, 2),
         }
 
@@ -204,7 +208,9 @@ class Build:
         gone = [p for p in prev_files if self.prune and not os.path.exists(p)]
         staging = Staging(gen / STAGING)
         try:
+            started = time.monotonic()
             self._parse(tasks, staging, prev_files)
+            rep.parse_s = time.monotonic() - started
             affected = self._affected(prev_files, gone)
             partners = prev_files.keys() - self.results.keys() - set(gone)
             partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
@@ -213,7 +219,9 @@ class Build:
                 shutil.rmtree(gen, ignore_errors=True)
                 rep.filings_total = self._count_current()
                 return
+            started = time.monotonic()
             self._write(gen, staging, affected, gone, fresh)
+            rep.write_s = time.monotonic() - started
         finally:
             staging.close()
             (gen / STAGING).unlink(missing_ok=True)
