@@ -9,10 +9,12 @@ previous index serving.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import time
@@ -32,6 +34,7 @@ from indexer.sources import SourceFile, walk
 from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
 
 STAGING = "staging.sqlite"
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 WRITER_MB = 256  # posting pool memory per Whoosh writer before it spills to disk
 MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
 
@@ -131,14 +134,36 @@ def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
     return res
 
 
-def run_tasks(tasks: list, jobs: int, on_result: Callable[[FileResult], None]) -> None:
+def worker_init(lock_fd: int | None) -> None:
+    """Prepare a forked worker: drop its copy of the build lock, and die with the build.
+
+    A forked child shares the lock's open file description, so a SIGKILLed build would stay
+    locked until its workers finished; and orphaned workers would go on burning CPU.
+    """
+    if lock_fd is not None:
+        os.close(lock_fd)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their pool pipe closes
+        pass
+
+
+def _pool(jobs: int, lock_fd: int | None, **kwargs):
+    """Return a pool of forked workers that hold no copy of the build lock."""
+    ctx = multiprocessing.get_context("fork")
+    return ctx.Pool(jobs, initializer=worker_init, initargs=(lock_fd,), **kwargs)
+
+
+def run_tasks(
+    tasks: list, jobs: int, on_result: Callable[[FileResult], None], lock_fd: int | None = None
+) -> None:
     """Run parse tasks on `jobs` processes (in this process when jobs is 1)."""
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             on_result(parse_task(t))
         return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, maxtasksperchild=500) as pool:
+    with _pool(jobs, lock_fd, maxtasksperchild=500) as pool:
         for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
             on_result(res)
 
@@ -179,11 +204,13 @@ class Build:
         self.progress = progress
         self.report = BuildReport(index_dir=str(root))
         self.results: dict[str, FileResult] = {}
+        self.lock_fd: int | None = None
 
     def run(self, paths: list[str]) -> BuildReport:
         start = time.monotonic()
         found = list(walk(paths))
-        with indexdir.BuildLock(self.root):
+        with indexdir.BuildLock(self.root) as lock:
+            self.lock_fd = lock.fd
             prev = None if self.rebuild else indexdir.current_generation(self.root)
             prev_files = {}
             if prev:
@@ -253,7 +280,7 @@ class Build:
             indexdir.checkpoint("parsing")
 
         try:
-            run_tasks(tasks, self.jobs, on_result)
+            run_tasks(tasks, self.jobs, on_result, self.lock_fd)
         finally:
             bar.close()
         self.report.skipped.sort()
@@ -299,7 +326,7 @@ class Build:
             staging.index_ids()
             chunks = split_ids(sorted(affected), self.jobs)
             tasks = [(str(gen), str(staging.path), chunk, k) for k, chunk in enumerate(chunks)]
-            results = list(map_tasks(write_segment, tasks, self.jobs))
+            results = list(map_tasks(write_segment, tasks, self.jobs, self.lock_fd))
             for _segment, written, merged, shard in results:
                 store.absorb(shard)
                 rep.duplicates_merged += merged
@@ -357,13 +384,12 @@ def split_ids(ids: list[str], parts: int) -> list[list[str]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
-def map_tasks(fn: Callable, tasks: list, jobs: int) -> Iterator:
+def map_tasks(fn: Callable, tasks: list, jobs: int, lock_fd: int | None = None) -> Iterator:
     """Run tasks on `jobs` processes, in order (in this process when there is one task)."""
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(fn, tasks)
         return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(jobs, len(tasks))) as pool:
+    with _pool(min(jobs, len(tasks)), lock_fd) as pool:
         yield from pool.imap(fn, tasks)
 
 
