@@ -245,5 +245,38 @@ def print_facets(facets: dict) -> None:
         click.echo("\n" + "\n".join(lines))
 
 
+# ---------------------------------------------------------------- verify
+
+EXIT_VERIFY_FAILED = 5  # the serving generation does not open or disagrees with its records
+
+
+@main.command("verify")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify_command(index_dir, as_json) -> None:
+    """Check that the serving index opens, agrees with its side store, and answers a search."""
+    from indexer.verify import verify
+
+    try:
+        report = verify(index_dir)
+    except indexdir.NoIndex as e:
+        raise CliError(str(e), EXIT_NO_INDEX) from None
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print_verify(report)
+    if not report.ok:
+        sys.exit(EXIT_VERIFY_FAILED)
+
+
+def print_verify(report) -> None:
+    """Print a verification report for people: one line per check, then the verdict."""
+    click.echo(f"{report.index_dir}: generation {report.generation}")
+    for c in report.checks:
+        click.echo(f"  {'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}")
+    failed = sum(not c.ok for c in report.checks)
+    click.echo("verified" if report.ok else f"verification FAILED ({failed} checks)")
+
+
 if __name__ == "__main__":
     main()
