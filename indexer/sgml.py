@@ -52,10 +52,12 @@ def looks_like_document(text: str) -> bool:
 
 def split_submissions(text: str) -> list[str]:
     """Split an archive or feed file into one text per submission it holds."""
-    starts = [0]
+    starts, balance, last = [0], 0, 0
     for m in SUBMISSION_START.finditer(text, 1):
-        between = text[starts[-1] : m.start()]
-        if between.count(TEXT_OPEN) == between.count(TEXT_CLOSE):  # not quoted inside a <TEXT>
+        between = text[last : m.start()]  # counted once: linear however many tags there are
+        balance += between.count(TEXT_OPEN) - between.count(TEXT_CLOSE)
+        last = m.start()
+        if balance == 0:  # not quoted inside a <TEXT>
             starts.append(m.start())
     return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
 
@@ -76,11 +78,11 @@ def iter_documents(text: str, pos: int = 0):
     """Yield each <DOCUMENT> of a text from `pos` on; a document cut short ends the text."""
     while (start := text.find(DOC_OPEN, pos)) >= 0:
         start += len(DOC_OPEN)
-        end = text.find(DOC_CLOSE, start)
         nxt = text.find(DOC_OPEN, start)
-        if end < 0 or (0 <= nxt < end):
-            end = nxt if nxt >= 0 else len(text)
-            pos = end
+        limit = nxt if nxt >= 0 else len(text)
+        end = text.find(DOC_CLOSE, start, limit)  # never past the next document: linear
+        if end < 0:
+            end = pos = limit
         else:
             pos = end + len(DOC_CLOSE)
         yield read_document(text[start:end])

@@ -35,7 +35,7 @@ class XmlForm:
 # wrapper, leading blank lines, '<?xml version="1.0" encoding="UTF-8"?>'
 _LEAD = re.compile(r"\A\s*(?:<XML>\s*)?(?:<\?xml[^>]*\?>)?\s*", re.IGNORECASE)
 # The SGML wrapper's end: "</XML>"
-_TRAIL = re.compile(r"\s*</XML>\s*\Z", re.IGNORECASE)
+_TRAILER = "</xml>"  # the SGML wrapper's closing tag, any case, at the very end
 
 
 def _parser(recover: bool) -> etree.XMLParser:
@@ -53,7 +53,7 @@ def _parser(recover: bool) -> etree.XMLParser:
 
 def _parse(xml: str) -> etree._Element:
     """Parse XML strictly, else leniently; raise ParseError when neither yields a root."""
-    body = _TRAIL.sub("", _LEAD.sub("", xml, count=1))
+    body = _strip_trailer(_LEAD.sub("", xml, count=1))
     error: Exception | None = None
     for recover in (False, True):
         try:
@@ -382,3 +382,11 @@ def read_xml_form(xml: str) -> XmlForm:
     if name.lower() == "html":
         raise ParseError("an HTML document, not an XML form: read it with text.html_to_text")
     return _read(root)
+
+
+def _strip_trailer(text: str) -> str:
+    """Remove a closing </XML> wrapper tag and the whitespace around it, in linear time."""
+    text = text.rstrip()
+    if text[-len(_TRAILER) :].lower() == _TRAILER:
+        text = text[: -len(_TRAILER)].rstrip()
+    return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from indexer import sgml
 from tests.corpus import EDGARTOOLS
 
@@ -54,3 +56,19 @@ def test_what_opens_a_submission_or_a_bare_document():
     assert sgml.looks_like_submission("<HTML><!--\n<SEC-HEADER>0001.hdr.sgml\n")
     assert not sgml.looks_like_submission("<html><body>an 8-K</body></html>")
     assert sgml.looks_like_document("<DOCUMENT>\n<TYPE>8-K\n")
+
+
+def test_thousands_of_unclosed_documents_split_in_linear_time():
+    """A hostile file of 50,000 bare <DOCUMENT> tags: quadratic splitting would take minutes."""
+    text = "<SUBMISSION>\n<ACCESSION-NUMBER>0000000001-01-000001\n" + "<DOCUMENT>\nx\n" * 50_000
+    start = time.monotonic()
+    _, docs = sgml.split_submission(text)
+    assert len(docs) == 50_000
+    assert time.monotonic() - start < 10  # a hang bound, not a speed figure (linear: ~0.1 s)
+
+
+def test_thousands_of_quoted_submission_tags_split_in_linear_time():
+    quoted = "<SUBMISSION>\n<DOCUMENT>\n<TEXT>\n" + "<SEC-DOCUMENT>\n" * 50_000 + "</TEXT>\n"
+    start = time.monotonic()
+    assert len(sgml.split_submissions(quoted)) == 1
+    assert time.monotonic() - start < 10  # a hang bound, not a speed figure

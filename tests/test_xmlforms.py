@@ -1,5 +1,7 @@
 """XML forms → key fields, filers, signers and searchable text; XBRL and broken XML refused."""
 
+import time
+
 import pytest
 
 from indexer.model import Filer, NotAFiling, ParseError, Signer
@@ -299,3 +301,13 @@ def test_form_c_states_of_its_issuer() -> None:
         "CA",
         "CA",
     )
+
+
+def test_a_long_whitespace_run_before_the_end_parses_in_linear_time():
+    """256 KB of blanks before </XML>: the old trailer regex backtracked quadratically."""
+    xml = '<?xml version="1.0"?><ownershipDocument><documentType>4</documentType>'
+    xml += " " * 256_000 + "</ownershipDocument>" + "\n" * 256_000 + "</XML>"
+    start = time.monotonic()
+    form = read_xml_form(xml)
+    assert form.form_type == "4"
+    assert time.monotonic() - start < 10  # a hang bound, not a speed figure
