@@ -2,8 +2,10 @@
 
 The query's positive body terms (stem variants and wildcard expansions included) are found in
 the lower-cased text with `str.find` (C speed), then checked against the index's token
-boundaries, so no filing is ever tokenized; many terms (a wide wildcard) use one regular
-expression instead. Text is HTML-escaped piece by piece; only `<mark>` is ours.
+boundaries, so no filing is ever tokenized for a few terms. Many terms (a wide wildcard expands to
+hundreds) are found in one pass over the text's words with a table lookup per word: one regex
+alternation of them would cost words × terms. Text is HTML-escaped piece by piece; only `<mark>`
+is ours.
 """
 
 from __future__ import annotations
@@ -11,18 +13,22 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 SNIPPETS_PER_HIT = 3
 FRAGMENT_CHARS = 240  # characters of text around the matches of one snippet
 CONTEXT_BEFORE = 70  # of which before the first match
 MAX_MATCHES = 60  # matches looked at per filing (a filing can hold thousands)
-MAX_FIND_TERMS = 24  # more terms than this are found with one regex instead of str.find
+MAX_FIND_TERMS = 24  # more terms than this are found by one scan of the words, not str.find
 LEAD_CHARS = 240  # the opening shown when the query has no body terms
 # Runs of whitespace, shown as one space
 SPACES = re.compile(r"\s+")
 # Characters between the words of a phrase (anything that is not part of a token)
 BETWEEN = r"[\W_]+"
+# A run of letters and digits: a word, or one part of a compound ("0", "17999" in "0-17999")
+RUN = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -44,6 +50,42 @@ def pattern_for(highlights: tuple[tuple[str, ...], ...]) -> re.Pattern | None:
     return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])", re.IGNORECASE)
 
 
+def scan(text: str, highlights) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, key) of the terms and phrases in a text, in order, without overlaps.
+
+    One pass over the text's runs of letters and digits; a run that opens a term is looked up in
+    a table, and only that term's rest is checked, so time grows with the text, not the terms.
+    """
+    table = _scan_table(tuple(highlights))
+    pos = 0
+    for run in RUN.finditer(text):
+        start = run.start()
+        if start < pos:
+            continue
+        for rest, key in table.get(run.group().lower(), ()):
+            m = rest.match(text, run.end()) if rest is not None else None
+            if rest is None or m:
+                pos = m.end() if m else run.end()
+                yield start, pos, key
+                break
+
+
+@lru_cache(maxsize=64)
+def _scan_table(highlights: tuple[tuple[str, ...], ...]) -> dict[str, list]:
+    """Map a term's first run to (what must follow it, key), longest term first."""
+    table: dict[str, list] = {}
+    for words in sorted({w for w in highlights if w}, key=lambda w: (-len(" ".join(w)), w)):
+        first = RUN.match(words[0])
+        if first is None:  # a term opening with "_" never starts a run: not highlighted
+            continue
+        tail = re.escape(words[0][first.end() :]) + "".join(
+            BETWEEN + re.escape(w) for w in words[1:]
+        )
+        rest = re.compile(rf"{tail}(?![^\W_])", re.IGNORECASE) if tail else None
+        table.setdefault(first.group().lower(), []).append((rest, " ".join(words)))
+    return table
+
+
 def find_matches(texts: list[str], highlights) -> tuple[list[Match], list[int]]:
     """Return the first matches over the documents, and the index of every document with one."""
     matches: list[Match] = []
@@ -63,13 +105,7 @@ def _in_text(doc: int, text: str, highlights, limit: int) -> list[Match]:
     """Return up to `limit` matches in one text, in order, longest first where they overlap."""
     low = text.lower()
     if len(low) != len(text) or len(highlights) > MAX_FIND_TERMS:  # rare: lower() resized
-        pattern = pattern_for(tuple(highlights))
-        found = []
-        for m in pattern.finditer(text):
-            found.append(Match(doc, m.start(), m.end(), SPACES.sub(" ", m[0].casefold())))
-            if len(found) >= limit:
-                break
-        return found
+        return [Match(doc, s, e, key) for s, e, key in islice(scan(text, highlights), limit)]
     found = []
     for words in highlights:
         found += _find(doc, low, words, limit)

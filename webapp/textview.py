@@ -12,7 +12,7 @@ import re
 from itertools import islice
 
 from indexer.items import heading_code, normalize_item
-from indexer.snippets import pattern_for
+from indexer.snippets import MAX_FIND_TERMS, pattern_for, scan
 
 MAX_TEXT_CHARS = 2_000_000  # characters of one document shown; the rest is cut with a note
 MAX_MARKS = 2_000  # matches highlighted in one document
@@ -38,10 +38,12 @@ def item_anchors(text: str, items: list[dict]) -> list[tuple[int, int, str]]:
 
 def find_marks(text: str, highlights, limit: int = MAX_MARKS) -> list[tuple[int, int]]:
     """Return the spans of the query's terms and phrases in a text, at most `limit`."""
-    pattern = pattern_for(tuple(highlights)) if highlights else None
-    if pattern is None:
+    if not highlights:
         return []
-    return [m.span() for m in islice(pattern.finditer(text), limit)]
+    if len(highlights) > MAX_FIND_TERMS:  # a wide wildcard: one scan of the words
+        return [(s, e) for s, e, _ in islice(scan(text, highlights), limit)]
+    pattern = pattern_for(tuple(highlights))
+    return [m.span() for m in islice(pattern.finditer(text), limit)] if pattern else []
 
 
 def count_marks(text: str, highlights, limit: int = MAX_MARKS) -> int:
