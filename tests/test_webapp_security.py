@@ -8,7 +8,7 @@ import pytest
 from indexer.build import build
 from tests.webapp_pages import close_index, soup
 from webapp import create_app
-from webapp.security import marked
+from webapp.security import marked, sanitize
 from webapp.textview import blocks, text_view
 
 CATERPILLAR_8K = "0000018230-22-000107"
@@ -167,6 +167,25 @@ def test_sanitized_original_strips_scripts_and_handlers(evil_client):
     assert "evil.example" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the text that only looks like a tag
     assert "Zanzibar" in html and 'style="color:red"' in html
+
+
+@pytest.mark.parametrize(
+    ("style", "kept"),
+    [
+        ("width: expression(alert(1))", None),
+        ("background: url(javascript:alert(1))", None),
+        ("background-image: URL ( 'https://evil.example/x.png' )", None),
+        ("color: red; behavior: url(x.htc)", "color:red"),
+        ("-moz-binding: url(x.xml#x); font-weight: bold", "font-weight:bold"),
+        ("color: red; width: exp/**/ression(alert(1))", None),
+        ("color: red; width: e\\78pression(alert(1))", None),
+        ("background: image-set('x.png' 1x)", None),
+        ("color: blue; text-align: center", "color:blue;text-align:center"),
+    ],
+)
+def test_sanitizer_drops_style_values_that_run_or_fetch(style, kept):
+    out = sanitize(f'<p style="{style}">x</p>')
+    assert out == (f'<p style="{kept}">x</p>' if kept else "<p>x</p>")
 
 
 def test_marked_filter_lets_only_mark_through():

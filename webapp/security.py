@@ -55,6 +55,13 @@ KEEP_STYLES = {
 }  # fmt: skip
 # "data:image/png;base64,...": the only image source a sanitized document may load
 DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]+", re.I)
+# What a style value may never hold, whatever its property: old IE's expression() and
+# behavior, anything that fetches (url(), image-set(), @import), script URLs, CSS escapes
+# that could spell any of these, and comments that could split them
+UNSAFE_STYLE = re.compile(
+    r"expression|behavior|binding|url\s*\(|image-set|@import|javascript:|vbscript:",
+    re.I,
+)
 # "<mark>", "</mark>": the only tags the search core puts in snippets and suggestions
 MARK_TAG = re.compile(r"</?mark>")
 
@@ -65,7 +72,18 @@ def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
         return value if value.startswith("#") else None
     if attr == "src":
         return value if DATA_IMAGE.fullmatch(value) else None
+    if attr == "style":
+        return _safe_style(value)
     return value
+
+
+def _safe_style(value: str) -> str | None:
+    """Drop the declarations of a style that could run or fetch; escapes or comments drop all
+    (they could hide a declaration's end). nh3 then keeps only the listed properties."""
+    if "\\" in value or "/*" in value:
+        return None
+    kept = [d for d in value.split(";") if not UNSAFE_STYLE.search(d)]
+    return ";".join(kept) or None
 
 
 def sanitize(markup: str) -> str:
