@@ -9,9 +9,6 @@ from lxml import etree
 
 # --- decoding -------------------------------------------------------------------------------
 
-# Bytes 0x80-0xFF as cp1252 reads them; the five bytes cp1252 leaves undefined would read as
-# latin-1 C1 controls, which are dropped anyway.
-_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") for b in range(256)]
 # C0 controls but \t and \n (\r and \f became \n already): single bytes in UTF-8 and cp1252
 _C0_CONTROLS = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
 _C0_BYTES = [bytes([b]) for b in _C0_CONTROLS]
@@ -19,10 +16,18 @@ _C0_BYTES = [bytes([b]) for b in _C0_CONTROLS]
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
+# Bytes that never start a UTF-8 character: continuation bytes, overlong and out-of-range leads
+_NEVER_UTF8_START = re.compile(rb"[\x80-\xc1\xf5-\xff]*")
+
+
 def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
-    """Read the bytes that are not UTF-8 as cp1252."""
+    """Read the bytes that are not UTF-8 as cp1252, with the run of bytes after them that could
+    not start a UTF-8 character either (one call per run, not per byte: a megabyte of cp1252
+    no-break spaces decodes in milliseconds)."""
     assert isinstance(err, UnicodeDecodeError)
-    return "".join(_CP1252[b] for b in err.object[err.start : err.end]), err.end
+    end = _NEVER_UTF8_START.match(err.object, err.end).end()
+    # cp1252 is one byte per character; its five undefined bytes are dropped, as C1 controls are
+    return err.object[err.start : end].decode("cp1252", errors="ignore"), end
 
 
 codecs.register_error("edgar-cp1252", _cp1252_fallback)
@@ -184,8 +189,9 @@ _CELL_TAGS = frozenset({"td", "th"})
 _HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 # Characters that render as nothing: zero-width space, soft hyphen, BOM
 _INVISIBLE = ("\u200b", "\u00ad", "\ufeff")
-# <pre> spaces at the end of a line: "\ue000\ue000" before a break
-_PRE_TRAILING = re.compile("\ue000+(?=[\ue001-\ue003]|$)")
+# <pre> spaces at the end of a line: "\ue000\ue000" before a break. Tried only where a run
+# starts, and never given back, so a long run inside a line costs its length, not its square.
+_PRE_TRAILING = re.compile("(?<!\ue000)\ue000++(?=[\ue001-\ue003]|$)")
 # What a <pre> keeps: its spaces and line breaks
 _PRE_TABLE = str.maketrans({" ": _PRE_SPACE, "\n": _BR, "\r": None, "\xa0": _PRE_SPACE})
 # Closing root tags, after which libxml2 drops all content: "</body>", "</HTML >"
@@ -332,7 +338,8 @@ _MARKER_LINE = re.compile(
 )
 # An SGML marker inside a line of text: "<CAPTION> Balance", "<S>Net sales"
 _MARKER = re.compile(r"</?(?:PAGE|S|C|TABLE|CAPTION|FN)>", re.IGNORECASE)
-_TRAILING_SPACES = re.compile(r"[ \t]+$", re.MULTILINE)
+# Blanks at the end of a line; tried only where a run starts (linear in a long run of blanks)
+_TRAILING_SPACES = re.compile(r"(?<![ \t])[ \t]++$", re.MULTILINE)
 _MANY_BLANKS = re.compile(r"\n{4,}")
 
 

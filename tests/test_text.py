@@ -86,6 +86,57 @@ def test_decode_bytes_keeps_utf8_text(text):
     assert decode_bytes(clean.encode()) == clean.removeprefix("\ufeff")  # a BOM is dropped
 
 
+def byte_by_byte(data: bytes) -> str:
+    """What decode_bytes means: UTF-8 where valid, else each byte read as cp1252 on its own."""
+    out, pos = [], 0
+    while pos < len(data):
+        try:
+            out.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            out.append(data[pos : pos + err.start].decode("utf-8"))
+            bad = data[pos + err.start : pos + err.end]
+            out += [bytes([b]).decode("cp1252", errors="ignore") for b in bad]
+            pos += err.end
+    return "".join(out)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"a",
+                b" ",
+                b"\xa0",
+                b"\x93",
+                b"\xe2",
+                b"\x80",
+                b"\xc3",
+                b"\xa9",
+                b"\xf0\x9f\x92\xa5",
+                b"\xff",
+                b"\xc1",
+                b"\xf4",
+                "é".encode(),
+                b"\x81",
+            ]
+        )
+    ).map(b"".join)
+)
+def test_runs_of_bad_bytes_decode_as_byte_by_byte(data):
+    """The fallback reads a whole run of bytes that cannot start UTF-8 at once; the result is
+    the same as reading each bad byte alone."""
+    without_c1 = re.sub(rb"\xc2[\x80-\x9f]", b"", data)  # C1 controls in UTF-8 go first
+    assert decode_bytes(data) == byte_by_byte(without_c1)
+
+
+def test_a_megabyte_of_cp1252_decodes_in_one_pass():
+    data = b"a" + b"\xa0" * 2**20 + b"b"
+    started = time.process_time()
+    assert decode_bytes(data) == "a" + "\xa0" * 2**20 + "b"
+    assert time.process_time() - started < 0.5  # a hang bound: 2 s before, milliseconds now
+
+
 # --- detect_markup / is_uuencoded -----------------------------------------------------------
 
 
