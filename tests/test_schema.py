@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
+from indexer import schema
 from indexer.parse import parse_path
-from indexer.schema import FilingSchema, body_analyzer, to_fields
+from indexer.schema import TOKEN_RE, FilingSchema, body_analyzer, pieces, to_fields
 from tests.corpus import COVER, EDGARTOOLS, SEED
 
 
@@ -37,10 +40,24 @@ def test_queries_keep_compounds_whole():
     ],
     ids=lambda p: p.name,
 )
-def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path):
+@pytest.mark.parametrize("piece_chars", [schema.PIECE_CHARS, 500])
+def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path, piece_chars, monkeypatch):
+    monkeypatch.setattr(schema, "PIECE_CHARS", piece_chars)  # small: many pieces, one position
     text = parse_path(path)[0].text
     plain = TEXT(analyzer=body_analyzer(), phrase=True)
     assert sorted(FilingSchema()["body"].index(text)) == sorted(plain.index(text))
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(["word", "0-17999", "1,234.5", " ", "\n", "\t", "é", "-", "ΑΣ"])
+    ).map("".join),
+    size=st.integers(1, 12),
+)
+def test_pieces_never_cut_a_token(text, size):
+    cut = list(pieces(text, size))
+    assert "".join(cut) == text
+    assert [t for p in cut for t in TOKEN_RE.findall(p.lower())] == TOKEN_RE.findall(text.lower())
 
 
 def test_every_field_of_the_mapping_exists_in_the_schema():
