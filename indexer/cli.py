@@ -151,16 +151,28 @@ CLI_OPTIONS = {
 )
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--per-page", type=int, default=10, show_default=True, help="Hits per page (≤ 100).")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0, 30, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds the search may take; past it, results are partial and say so.",
+)
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search_command(query, index_dir, sort, page, per_page, as_json, **filters) -> None:
+def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, **filters):
     """Search the index: QUERY uses the syntax in README, "Search syntax"."""
     from indexer.filters import Filters, QueryError
     from indexer.search import SearchRequest, search
 
     filters = {k: v for k, v in filters.items() if v}
     request = SearchRequest(
-        q=query, filters=Filters(**filters), sort=sort, page=page, per_page=per_page
+        q=query,
+        filters=Filters(**filters),
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        time_limit=time_limit,
     )
     try:
         result = search(index_dir, request)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from indexer.searcher import Generation, SearchIndex, View, open_index
 from indexer.snippets import snippets
 from indexer.suggest import suggest
 
-DEFAULT_TIME_LIMIT = 3.0  # seconds per search; past it, partial results are flagged timed_out
+# Seconds per search; past it, matching and ranking stop, the page's remaining hits get no
+# snippets, and the result is flagged timed_out (a web answer stays within about a second)
+DEFAULT_TIME_LIMIT = 0.75
 MAX_TIME_LIMIT = 30.0
 MAX_PAGE = 10_000  # deepest page (relevance paging keeps page × per_page hits in a heap)
 # name → (sort key field, newest first?)
@@ -193,22 +196,14 @@ def search(index: SearchIndex | str | Path, request: SearchRequest) -> SearchRes
 
 def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
     """Run a validated request on an opened generation."""
-    view = gen.view()
-    parsed = parse_query(request.q, view.lexicon)
-    fq = build_filters(request.filters)
-    parts = [q for q in (parsed.query, fq) if q is not None]
-    engine = view.engine
-    engine.start(start + request.time_limit)
-    docs = engine.docs(Q.And(parts) if len(parts) > 1 else (parts[0] if parts else None))
+    view, parsed, docs = match(gen, request, start)
     page_end = request.page * request.per_page
-    if request.sort == "relevance" and engine.ranks(parsed.query):
-        top = engine.top(parsed.query, docs, page_end)
-    else:  # by relevance without words to rank by (nothing typed, only fields): newest first
-        sort = "newest" if request.sort == "relevance" else request.sort
-        top = [(d, None) for d in sorted_docs(gen.values, docs, sort, page_end)]
+    top = ranked(gen, view, parsed, docs, request.sort, page_end)
     hits = [make_hit(view, d, s) for d, s in top[page_end - request.per_page :]]
     if request.snippets:
         for hit in hits:
+            if view.engine.expired():  # past the deadline: the rest of the page goes bare
+                break
             add_snippets(view, hit, parsed)
     facets = {}
     if request.facets:
@@ -220,7 +215,44 @@ def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
         hits=hits,
         facets=facets,
         suggestion=suggest(parsed, view.lexicon, len(docs)),
-        timed_out=engine.timed_out,
+        timed_out=view.engine.timed_out,
         elapsed_ms=(time.monotonic() - start) * 1000,
         generation=gen.name,
     )
+
+
+def match(gen: Generation, request: SearchRequest, start: float):
+    """Pass 1: return the thread's view, the parsed query and the set of matching documents."""
+    view = gen.view()
+    parsed = parse_query(request.q, view.lexicon)
+    fq = build_filters(request.filters)
+    parts = [q for q in (parsed.query, fq) if q is not None]
+    view.engine.start(start + request.time_limit)
+    docs = view.engine.docs(Q.And(parts) if len(parts) > 1 else (parts[0] if parts else None))
+    return view, parsed, docs
+
+
+def ranked(gen: Generation, view: View, parsed: ParsedQuery, docs: set[int], sort: str, limit):
+    """Pass 2: return the first `limit` (docnum, score) in the request's order."""
+    if sort == "relevance" and view.engine.ranks(parsed.query):
+        return view.engine.top(parsed.query, docs, limit)
+    # by relevance without words to rank by (nothing typed, only fields): newest first
+    sort = "newest" if sort == "relevance" else sort
+    return [(d, None) for d in sorted_docs(gen.values, docs, sort, limit)]
+
+
+@dataclass
+class Listing:
+    """Every hit of a search up to a limit, in order (for exports): ranked once, each hit's
+    summary read only when it is reached."""
+
+    total: int
+    timed_out: bool  # the matching or ranking passed the deadline: rows may be missing
+    hits: Iterator[Hit]
+
+
+def listing(gen: Generation, request: SearchRequest, limit: int, start: float) -> Listing:
+    """Rank a validated request's whole result set once, up to `limit` hits."""
+    view, parsed, docs = match(gen, request, start)
+    top = ranked(gen, view, parsed, docs, request.sort, limit)
+    return Listing(len(docs), view.engine.timed_out, (make_hit(view, d, s) for d, s in top))

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.filters import Filters
 from indexer.search import Hit, SearchRequest, search
-from webapp import create_app, export
+from webapp import create_app, export, urls
 
 
 def make_app(index_dir, **config):
@@ -206,7 +206,7 @@ def test_csv_rows_are_injection_safe(app):
         score=None,
     )
     with app.test_request_context("/search.csv"):
-        text = "".join(export.csv_chunks(iter([hit])))
+        text = "".join(export.csv_chunks(iter([hit]), urls.filing_url_maker(_external=True)))
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["company"] == '\'=cmd|" /C calc"!A0'
     assert row["url"] == "http://localhost/filings/0000000000-00-000001"

@@ -5,7 +5,7 @@ queries, absurd pages, negative and non-numeric parameters, odd Unicode (RTL mar
 marks, NULs, surrogates and invalid UTF-8 in the URL) go to the HTML pages, their JSON twins,
 the exports and the EFTS-compatible API through Flask's test client, each request timed.
 The index is the session's corpus index, or the one EDGAR_HOSTILE_INDEX names (for a by-hand
-run on a large index).
+run on a large index, with EDGAR_HOSTILE_CIK and EDGAR_HOSTILE_FILING naming what it holds).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from webapp import create_app
 
 BOUND = 1.1  # seconds per request
 MAX_HITS = 100  # a page never holds more
-APPLE, CATERPILLAR_8K = "320193", "0000018230-22-000107"
+# A company and a filing of the served index (for a by-hand run on another index, name them)
+APPLE = os.environ.get("EDGAR_HOSTILE_CIK", "320193")
+CATERPILLAR_8K = os.environ.get("EDGAR_HOSTILE_FILING", "0000018230-22-000107")
 # The endpoints, by kind: each takes `q` and the search parameters (the filing page only q)
 PAGES = ["/", "/search", f"/companies/{APPLE}", f"/filings/{CATERPILLAR_8K}"]
 JSON = ["/search.json", f"/companies/{APPLE}.json", f"/filings/{CATERPILLAR_8K}.json"]
