@@ -433,6 +433,10 @@ def test_postings_read_by_blocks_equal_whoosh_postings(index):
         Q.Phrase("body", ["income", "net"], slop=5),
         Q.Phrase("body", ["section", "906", "of", "the"]),
         Q.Phrase("body", ["the", "the"]),
+        Q.Phrase("body", ["change", "in", "control"]),  # the rarest word last
+        Q.Phrase("body", ["in", "the", "ordinary", "course", "of"]),
+        Q.Phrase("body", ["of", "the", "of"]),  # a word twice, apart
+        Q.Phrase("body", ["0-17999", "17999"]),  # a compound and its part share a position
         Q.Phrase("body", ["file", "number"]),
         Q.Phrase("company", ["analog", "devices"]),
     ],
