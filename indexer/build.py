@@ -9,14 +9,13 @@ previous index serving.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import multiprocessing
 import os
 import shutil
-import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +33,8 @@ from indexer.sources import SourceFile, walk
 from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
 
 STAGING = "staging.sqlite"
-PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
+ORPHAN_POLL_S = 0.1  # how often a worker checks that its build is still alive
+TASKS_PER_WORKER = 500  # files a parse worker reads before a fresh process replaces it
 WRITER_MB = 256  # posting pool memory per Whoosh writer before it spills to disk
 MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
 
@@ -142,11 +142,20 @@ def worker_init(lock_fd: int | None) -> None:
     """
     if lock_fd is not None:
         os.close(lock_fd)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their pool pipe closes
-        pass
+    watch = threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True)
+    watch.start()
+
+
+def _exit_with(parent: int) -> None:
+    """Exit as soon as the process that forked this worker is gone.
+
+    Not prctl(PR_SET_PDEATHSIG): that ties a worker to the *thread* that forked it, and a pool
+    forks replacement workers from a helper thread that ends when the pool does; a replacement
+    killed then could die holding the pool's queue lock, and the build hung at its last file.
+    """
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL_S)
+    os._exit(1)
 
 
 def _pool(jobs: int, lock_fd: int | None, **kwargs):
@@ -163,9 +172,11 @@ def run_tasks(
         for t in tasks:
             on_result(parse_task(t))
         return
-    with _pool(jobs, lock_fd, maxtasksperchild=500) as pool:
+    with _pool(jobs, lock_fd, maxtasksperchild=TASKS_PER_WORKER) as pool:
         for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
             on_result(res)
+        pool.close()  # done: let the workers exit, rather than terminate them mid-read
+        pool.join()
 
 
 # ---------------------------------------------------------------- staging
@@ -391,6 +402,8 @@ def map_tasks(fn: Callable, tasks: list, jobs: int, lock_fd: int | None = None) 
         return
     with _pool(min(jobs, len(tasks)), lock_fd) as pool:
         yield from pool.imap(fn, tasks)
+        pool.close()
+        pool.join()
 
 
 def write_segment(task: tuple[str, str, list[str], int]):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import json
+import signal
 import sys
 
 import click
@@ -33,6 +36,9 @@ class CliError(click.ClickException):
 @click.version_option(package_name="edgar-search")
 def main() -> None:
     """Parse SEC EDGAR filings of every era and search them offline."""
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: what a stuck run is doing
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # no real stderr
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
 
 
 @main.command()

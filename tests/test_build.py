@@ -254,3 +254,21 @@ def test_copies_of_a_headerless_filing_are_one_filing(tmp_path):
     copy_into(tmp_path / "b", [SEED])
     report = build([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "index", jobs=1)
     assert (report.filings_total, report.duplicates_merged) == (1, 1)
+
+
+def test_a_build_whose_workers_are_replaced_ends(tmp_path):
+    """Parse workers are replaced every TASKS_PER_WORKER files; with 2 here, 52 files replace
+    them many times, and the build must still end. (Workers tied to the pool thread that forked
+    them by PR_SET_PDEATHSIG died with it holding the pool's lock: the build hung at its end.)"""
+    code = (
+        "import sys; import indexer.build as b; b.TASKS_PER_WORKER = 2; "
+        "print(b.build([sys.argv[1]], sys.argv[2], jobs=2).filings_total)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(COVER), str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert int(proc.stdout.split()[-1]) == 26  # 52 files: filings with their headers
