@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from array import array
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import accumulate, chain
+from operator import sub
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
+from whoosh.formats import Positions
 
 from indexer.model import Filing
 from indexer.states import state_code
@@ -79,12 +83,48 @@ def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
         start = end
 
 
+class CompactPositions(Positions):
+    """Whoosh's Positions format with a smaller, faster value: the deltas between positions as
+    an array of the narrowest unsigned type ("B", "H" or "I", its code first, little-endian)
+    instead of a length and a pickled list. About a byte per position less before compression,
+    and decoded without a Python loop (positions are most of the index)."""
+
+    def encode(self, poslist) -> bytes:
+        deltas = list(map(sub, poslist, chain((0,), poslist)))
+        top = max(deltas, default=0)
+        code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+        packed = array(code, deltas)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return code.encode("ascii") + packed.tobytes()
+
+    def _deltas(self, value: bytes) -> array:
+        packed = array(chr(value[0]))
+        packed.frombytes(value[1:])
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed
+
+    def decode_positions(self, value: bytes) -> list[int]:
+        return list(accumulate(self._deltas(value)))
+
+    def decode_frequency(self, value: bytes) -> int:
+        return (len(value) - 1) // array(chr(value[0])).itemsize
+
+    def decode_weight(self, value: bytes) -> float:
+        return self.decode_frequency(value) * self.field_boost
+
+
 class BodyText(TEXT):
     """A TEXT field whose indexing skips Whoosh's per-token objects (same terms and positions).
 
     Tokenizing the body is half of indexing time; this does it with one regex pass and plain
     dicts, producing exactly what `body_analyzer()` produces, which still analyzes queries.
     """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.format = CompactPositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
         # Positions as 4-byte arrays, tokens listed a piece of text at a time: a 20 MB body

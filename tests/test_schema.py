@@ -45,7 +45,12 @@ def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path, piece_cha
     monkeypatch.setattr(schema, "PIECE_CHARS", piece_chars)  # small: many pieces, one position
     text = parse_path(path)[0].text
     plain = TEXT(analyzer=body_analyzer(), phrase=True)
-    assert sorted(FilingSchema()["body"].index(text)) == sorted(plain.index(text))
+    fast = FilingSchema()["body"]
+
+    def decoded(field, postings):  # term, frequency, weight, positions
+        return sorted((w, f, wt, field.format.decode_positions(v)) for w, f, wt, v in postings)
+
+    assert decoded(fast, fast.index(text)) == decoded(plain, plain.index(text))
 
 
 @given(
@@ -58,6 +63,15 @@ def test_pieces_never_cut_a_token(text, size):
     cut = list(pieces(text, size))
     assert "".join(cut) == text
     assert [t for p in cut for t in TOKEN_RE.findall(p.lower())] == TOKEN_RE.findall(text.lower())
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=40).map(lambda p: sorted(set(p))))
+def test_compact_positions_round_trip(positions):
+    fmt = FilingSchema()["body"].format
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert len(value) <= 1 + 4 * len(positions)
 
 
 def test_every_field_of_the_mapping_exists_in_the_schema():
