@@ -7,14 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.corpus import SEED
 from tests.webapp_browser import (
-    CHROMIUM_ARGS,
     axe_script,
     blocking_violations,
-    require_chromium,
+    chromium,
     serve,
 )
 from tests.webapp_pages import close_index
@@ -36,11 +35,8 @@ def base_url(corpus_index):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = require_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

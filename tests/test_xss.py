@@ -21,10 +21,9 @@ from urllib.parse import quote, urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
 
 from indexer.build import build
-from tests.webapp_browser import CHROMIUM_ARGS, require_chromium, serve
+from tests.webapp_browser import chromium, serve
 from tests.webapp_pages import close_index
 from webapp import create_app
 
@@ -214,11 +213,8 @@ def base_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = require_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 # Installed before any page script: collects CSP violations (a payload that reached the page as

@@ -53,6 +53,20 @@ def require_chromium() -> str:
 
 
 @contextmanager
+def chromium() -> Iterator:
+    """Launch Debian's chromium through Playwright (skip when it is not installed)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = require_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
 def serve(app) -> Iterator[str]:
     """Serve a WSGI app on a free port of 127.0.0.1 in a thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
