@@ -17,7 +17,8 @@ import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from pickle import loads
 from typing import ClassVar
 
@@ -250,18 +251,22 @@ class Engine:
         ("in" of "change in control") has its positions read in the fewest documents."""
         freq = {w: len(self.postings(q.fieldname, w)[0]) for w in q.words}
         order = sorted(range(len(q.words)), key=lambda i: (freq[q.words[i]], i))
+        # starts are kept relative to the first word read (word `first`): a start s there is
+        # s - first in the phrase; word i then must sit at s + (i - first)
+        first = order[0]
         starts: dict[int, set[int]] = {}
         for n, i in enumerate(order):
             if self.expired():
                 return set()
             found = read_positions(self.reader, q.fieldname, q.words[i], candidates)
             if n == 0:
-                starts = {d: {p - i for p in ps} for d, ps in found.items()}
+                starts = {d: set(ps) for d, ps in found.items()}
             else:
+                shift = repeat(first - i)  # added in C, not a Python loop per position
                 starts = {
                     d: left
                     for d, ps in found.items()
-                    if (left := starts[d].intersection([p - i for p in ps]))
+                    if (left := starts[d].intersection(map(add, ps, shift)))
                 }
             candidates = set(starts)
             if not candidates:
