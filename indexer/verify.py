@@ -117,6 +117,12 @@ def some(ids) -> str:
 # ---------------------------------------------------------------- the checks
 
 
+def id_check(name: str, findings, ok: str) -> Check:
+    """A check that fails on any non-empty set of ids: findings are (ids, what is wrong)."""
+    problems = [f"{len(ids)} {what}: {some(ids)}" for ids, what in findings if ids]
+    return Check(name, False, "; ".join(problems)) if problems else Check(name, True, ok)
+
+
 def check_store(o: Opened) -> Check:
     """The side store is a sound SQLite database written by a finished build."""
     result = o.store.db.execute("PRAGMA quick_check").fetchone()[0]
@@ -140,18 +146,12 @@ def check_ids(o: Opened) -> Check:
     doubled = {i for i, n in o.index_ids.items() if n > 1}
     missing = o.store_ids - o.index_ids.keys()
     extra = o.index_ids.keys() - o.store_ids
-    problems = [
-        f"{len(ids)} {what}: {some(ids)}"
-        for ids, what in (
-            (doubled, "in the index more than once"),
-            (missing, "stored but not in the index"),
-            (extra, "in the index but not stored"),
-        )
-        if ids
-    ]
-    if problems:
-        return Check("ids", False, "; ".join(problems))
-    return Check("ids", True, f"each of {len(o.store_ids)} filings in the index once")
+    findings = (
+        (doubled, "in the index more than once"),
+        (missing, "stored but not in the index"),
+        (extra, "in the index but not stored"),
+    )
+    return id_check("ids", findings, f"each of {len(o.store_ids)} filings in the index once")
 
 
 def check_manifest(o: Opened) -> Check:
@@ -160,17 +160,12 @@ def check_manifest(o: Opened) -> Check:
     named = {fid for e in files.values() for fid in e.ids}
     dangling = named - o.store_ids
     orphans = o.store_ids - named
-    problems = [
-        f"{len(ids)} {what}: {some(ids)}"
-        for ids, what in (
-            (dangling, "named by the file manifest but not stored"),
-            (orphans, "stored but named by no file"),
-        )
-        if ids
-    ]
-    if problems:
-        return Check("manifest", False, "; ".join(problems))
-    return Check("manifest", True, f"{len(files)} files name {len(named)} filings, all stored")
+    findings = (
+        (dangling, "named by the file manifest but not stored"),
+        (orphans, "stored but named by no file"),
+    )
+    ok = f"{len(files)} files name {len(named)} filings, all stored"
+    return id_check("manifest", findings, ok)
 
 
 def check_search(o: Opened) -> Check:

@@ -27,3 +27,12 @@ def corpus_records(corpus_index) -> dict[str, dict]:
     finally:
         store.close()
         _ix.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (skipped when not installed)."""
+    from tests.webapp_browser import chromium
+
+    with chromium() as b:
+        yield b

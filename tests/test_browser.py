@@ -13,7 +13,6 @@ from tests.corpus import SEED
 from tests.webapp_browser import (
     axe_script,
     blocking_violations,
-    chromium,
     serve,
 )
 from tests.webapp_pages import close_index
@@ -31,12 +30,6 @@ def base_url(corpus_index):
     with serve(app) as url:
         yield url
     close_index(app)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -208,32 +208,26 @@ def attempts() -> list[str]:
     return [route.format(seg) for route in ROUTES for seg in SEGMENTS] + RAW_PATHS
 
 
-def test_every_traversal_attempt_is_404_and_opens_nothing_outside(spy, client, allowed_roots):
+def assert_answers(spy, client, allowed_roots, urls, statuses: tuple[int, ...]) -> None:
+    """Each URL answers one of `statuses` and opens nothing outside the allowed roots."""
     problems = []
-    for url in attempts():
+    for url in urls:
         status, outside = opened_outside(spy, client, url, allowed_roots)
-        if status != 404:
-            problems.append(f"{url}: {status}")
+        problems += [f"{url}: {status}"] if status not in statuses else []
         problems += [f"{url}: opened {p}" for p in outside]
     assert problems == [], "\n".join(problems)
+
+
+def test_every_traversal_attempt_is_404_and_opens_nothing_outside(spy, client, allowed_roots):
+    assert_answers(spy, client, allowed_roots, attempts(), (404,))
 
 
 def test_structured_parameters_with_paths_are_400(spy, client, allowed_roots):
-    problems = []
-    for url in PARAM_ATTEMPTS:
-        status, outside = opened_outside(spy, client, url, allowed_roots)
-        problems += [f"{url}: {status}"] if status != 400 else []
-        problems += [f"{url}: opened {p}" for p in outside]
-    assert problems == [], "\n".join(problems)
+    assert_answers(spy, client, allowed_roots, PARAM_ATTEMPTS, (400,))
 
 
 def test_text_parameters_are_words_not_paths(spy, client, allowed_roots):
-    problems = []
-    for url in TEXT_ATTEMPTS:
-        status, outside = opened_outside(spy, client, url, allowed_roots)
-        problems += [f"{url}: {status}"] if status not in (200, 400) else []
-        problems += [f"{url}: opened {p}" for p in outside]
-    assert problems == [], "\n".join(problems)
+    assert_answers(spy, client, allowed_roots, TEXT_ATTEMPTS, (200, 400))
 
 
 def test_the_spy_sees_what_a_real_view_opens(spy, client, allowed_roots):

@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.build import build
-from tests.webapp_browser import chromium, serve
+from tests.webapp_browser import serve
 from tests.webapp_pages import close_index
 from webapp import create_app
 
@@ -209,12 +209,6 @@ def base_url(tmp_path_factory):
     with serve(app) as url:
         yield url
     close_index(app)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 # Installed before any page script: collects CSP violations (a payload that reached the page as
