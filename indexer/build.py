@@ -29,6 +29,7 @@ from indexer import indexdir
 from indexer.model import NotAFiling, ParseError
 from indexer.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.schema import FilingCodec, FilingSchema, filing_id, to_fields
+from indexer.segment import GroupingSegmentWriter
 from indexer.sources import SourceFile, walk
 from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
 
@@ -413,7 +414,9 @@ def write_segment(task: tuple[str, str, list[str], int]):
     """
     gen, staging_path, ids, k = task
     ix = whoosh_index.open_dir(gen, indexname=indexdir.INDEX_NAME)
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False, codec=FilingCodec())
+    writer = GroupingSegmentWriter(
+        ix, _lk=False, limitmb=WRITER_MB, compound=False, codec=FilingCodec()
+    )
     staging = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
     shard_path = Path(gen) / f"shard-{k}.sqlite"
     shard = Store(shard_path.parent, name=shard_path.name)

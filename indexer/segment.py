@@ -1,0 +1,262 @@
+"""Write a Whoosh segment with postings grouped per term, not sorted posting by posting.
+
+Whoosh's SegmentWriter puts every posting (field, term, document, weight, value) in a pool,
+sorts the pool (spilling runs to disk past its memory limit) and hands the sorted postings
+one at a time to the codec, which buffers them into blocks of 128. In pure Python that is
+several calls and tuples per posting: most of the time of `indexer build`.
+
+`GroupingSegmentWriter` keeps, per field and term, the documents, weights and values in
+arrays and lists as documents are added, and writes each term's posting blocks with slices:
+Python work per term and per block, C work per posting. The files it writes are the Whoosh 3
+codec's, byte for byte the same as Whoosh's own writer makes from the same documents
+(tests/test_segment.py), so every reader, merge and tool of Whoosh reads them unchanged.
+
+Memory is bounded as Whoosh's pool bounds it: past `limitmb`, the postings so far are
+written to a sorted run file and dropped; at the end the runs and what is left are merged
+term by term (a term's documents are concatenated, never re-sorted: runs hold increasing
+document numbers).
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import chain, groupby
+from operator import itemgetter, sub
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+# Bytes a posting holds in memory, for the spill limit: a document number and a weight in
+# arrays (12), a list slot (8) and a small bytes value (~36)
+POSTING_BYTES = 56
+TERM_POSTINGS = 6  # a new term's dict entry and containers, in postings' worth of memory
+NO_LENGTH = length_to_byte(None), length_to_byte(0)  # block length bytes without length stats
+
+# One term's postings: field name, term bytes, document numbers, weights, values
+Term = tuple[str, bytes, array, array, list]
+
+
+class Postings:
+    """A term's postings as they are added: documents, weights and values side by side."""
+
+    __slots__ = ("ids", "values", "weights")
+
+    def __init__(self):
+        self.ids = array("I")
+        self.weights = array("d")
+        self.values: list[bytes] = []
+
+
+class GroupingSegmentWriter(SegmentWriter):
+    """A SegmentWriter that groups postings per term as it goes (see the module docstring).
+
+    Only the codec's files are written differently; stored fields, lengths and columns go
+    through Whoosh's per-document writer as they always do.
+    """
+
+    def __init__(self, ix, codec: W3Codec, limitmb: int = 256, **kwargs):
+        if not isinstance(codec, W3Codec):
+            raise TypeError("GroupingSegmentWriter writes the Whoosh 3 codec's files only")
+        super().__init__(ix, codec=codec, limitmb=limitmb, **kwargs)
+        self._terms: dict[str, dict[bytes, Postings]] = {}
+        self._held = 0  # postings in memory
+        self._limit = max(1, limitmb * (1 << 20) // POSTING_BYTES)
+        self._runs: list[str] = []
+
+    def add_document(self, **fields):
+        self._check_state()
+        if any(name.startswith("_") for name in fields):
+            raise ValueError("boosts and custom stored values (_ fields) are not supported")
+        self._check_fields(self.schema, fields)
+        docnum = self.docnum
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field = self.schema[name]
+                length = self._index_field(name, field, value, docnum) if field.indexed else 0
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+        if self._held >= self._limit:
+            self._spill()
+
+    def _index_field(self, name: str, field, value, docnum: int) -> int:
+        """Add one field's postings of a document; return its length in tokens (if scored)."""
+        if field.separate_spelling() or field.vector:
+            raise ValueError(f"field {name!r}: spelling fields and vectors are not supported")
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+        length = 0
+        count = 0
+        for tbytes, freq, weight, vbytes in field.index(value):
+            p = terms.get(tbytes)
+            if p is None:
+                p = terms[tbytes] = Postings()
+                count += TERM_POSTINGS
+            p.ids.append(docnum)
+            p.weights.append(weight)
+            p.values.append(vbytes)
+            length += freq
+            count += 1
+        self._held += count
+        return length if field.scorable else 0
+
+    # ------------------------------------------------------------------ spilling
+
+    def _in_memory(self) -> Iterator[Term]:
+        """Yield the postings held in memory, sorted by field and term."""
+        for name in sorted(self._terms):
+            terms = self._terms[name]
+            for tbytes in sorted(terms):
+                p = terms[tbytes]
+                yield name, tbytes, p.ids, p.weights, p.values
+
+    def _spill(self) -> None:
+        """Write the postings held to a sorted run file and drop them from memory."""
+        name = f"{self.newsegment.segment_id()}_{len(self._runs)}.run"
+        with self._tempstorage.create_file(name) as f:
+            dump = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump
+            for fname, tbytes, ids, weights, values in self._in_memory():
+                dump((fname, tbytes, ids.tobytes(), weights.tobytes(), values))
+        self._runs.append(name)
+        self._terms = {}
+        self._held = 0
+
+    def _read_run(self, name: str) -> Iterator[Term]:
+        with self._tempstorage.open_file(name) as f:
+            load = pickle.Unpickler(f).load
+            while True:
+                try:
+                    fname, tbytes, ids, weights, values = load()
+                except EOFError:
+                    return
+                yield fname, tbytes, array("I", ids), array("d", weights), values
+
+    def _all_terms(self) -> Iterator[Term]:
+        """Yield every term's postings in order, the runs' and memory's merged."""
+        if not self._runs:
+            yield from self._in_memory()
+            return
+        sources = [self._read_run(r) for r in self._runs] + [self._in_memory()]
+        merged = heapq.merge(*sources, key=itemgetter(0, 1))
+        for (fname, tbytes), group in groupby(merged, key=itemgetter(0, 1)):
+            parts = list(group)
+            if len(parts) == 1:
+                yield parts[0]
+                continue
+            ids, weights, values = array("I"), array("d"), []
+            for _, _, i, w, v in parts:  # runs were written in document order
+                ids.extend(i)
+                weights.extend(w)
+                values.extend(v)
+            yield fname, tbytes, ids, weights, values
+
+    # ------------------------------------------------------------------ flushing
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        write_terms(self.fieldwriter, self.schema, self._all_terms())
+        self.fieldwriter.close()
+        self._terms = {}
+
+    def _close_segment(self):
+        for name in self._runs:
+            if self._tempstorage.file_exists(name):
+                self._tempstorage.delete_file(name)
+        self._runs = []
+        super()._close_segment()
+
+
+def write_terms(fieldwriter: W3FieldWriter, schema, terms: Iterable[Term]) -> None:
+    """Write sorted terms' postings to a Whoosh 3 field writer's files, block by block."""
+    codec = fieldwriter._codec
+    blocklimit, level = codec._blocklimit, codec._compression
+    postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
+    current = None
+    for fname, tbytes, ids, weights, values in terms:
+        if fname != current:
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fname, schema[fname])
+            current = fname
+            fixed = schema[fname].format.fixed_value_size()
+            key_prefix = pack_ushort(fieldwriter._fieldid)
+        info = write_postings(postfile, ids, weights, values, fixed, blocklimit, level)
+        tindex.add(key_prefix + tbytes, info.to_bytes())
+    if current is not None:
+        fieldwriter.finish_field()
+
+
+def write_postings(
+    postfile, ids: array, weights: array, values: list, fixed, blocklimit: int, level: int
+) -> W3TermInfo:
+    """Write one term's posting blocks as W3PostingsWriter would; return its term info."""
+    info = W3TermInfo()
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    n = len(ids)
+    for lo in range(0, n, blocklimit):
+        hi = min(lo + blocklimit, n)
+        block_ids = ids[lo:hi]
+        # weights as the codec keeps them (32-bit floats); the block's maximum as added
+        as_stored = array("f", weights[lo:hi])
+        top = max(weights[lo:hi])
+        top = top if top > 0 else 0
+        info._weight += sum(as_stored)
+        info._df += hi - lo
+        info._maxweight = max(info._maxweight, top)
+        if info._minid is None:
+            info._minid = block_ids[0]
+        info._maxid = block_ids[-1]
+        data = (
+            tuple(map(sub, block_ids, chain((0,), block_ids))),
+            _mini_weights(as_stored),
+            _mini_values(values[lo:hi], fixed),
+        )
+        databytes = zlib.compress(dumps(data, 2), level)
+        infobytes = dumps((hi - lo, block_ids[-1], top, level, *NO_LENGTH), 2)
+        size = len(infobytes) + len(databytes)
+        postfile.write_int(-size if hi == n else size)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+    info.set_extent(start, postfile.tell() - start)
+    return info
+
+
+def _mini_weights(weights: array):
+    """None when every weight is 1, the weight when all are equal, else all of them."""
+    n = len(weights)
+    if weights.count(1.0) == n:
+        return None
+    if weights.count(weights[0]) == n:
+        return weights[0]
+    return tuple(weights)
+
+
+def _mini_values(values: list, fixed):
+    """A block's values: none for a format without values, joined when of fixed size."""
+    if fixed == 0:
+        return None
+    if b"" in values:
+        values = [v for v in values if v]
+    if fixed is None or fixed < 0:
+        return tuple(values)
+    return b"".join(values)
