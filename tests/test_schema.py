@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -41,8 +43,12 @@ def test_queries_keep_compounds_whole():
     ids=lambda p: p.name,
 )
 @pytest.mark.parametrize("piece_chars", [schema.PIECE_CHARS, 500])
-def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path, piece_chars, monkeypatch):
+@pytest.mark.parametrize("array_max", [schema.ARRAY_MAX_CHARS, 0], ids=["arrays", "loop"])
+def test_fast_body_field_indexes_exactly_what_the_analyzer_would(
+    path, piece_chars, array_max, monkeypatch
+):
     monkeypatch.setattr(schema, "PIECE_CHARS", piece_chars)  # small: many pieces, one position
+    monkeypatch.setattr(schema, "ARRAY_MAX_CHARS", array_max)
     text = parse_path(path)[0].text
     plain = TEXT(analyzer=body_analyzer(), phrase=True)
     fast = FilingSchema()["body"]
@@ -53,10 +59,58 @@ def test_fast_body_field_indexes_exactly_what_the_analyzer_would(path, piece_cha
     assert decoded(fast, fast.index(text)) == decoded(plain, plain.index(text))
 
 
+WORDS = ["word", "0-17999", "1,234.5", "u.s.c", "7.01", "0", "s", " ", "\n", "\t", "é", "-", "ΑΣ"]
+# The token pattern before its look-ahead and possessive repeats (kept only to test that)
+PLAIN_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[.\-/']\w+)*")
+
+
+@given(st.lists(st.sampled_from([*WORDS, ",", "12", "345", ".", "/", "'", "_", "a"])).map("".join))
+def test_token_pattern_finds_what_the_plain_pattern_finds(text):
+    assert TOKEN_RE.findall(text) == PLAIN_TOKEN.findall(text)
+
+
+def body_postings_both_ways(text: str, monkeypatch) -> tuple[list, list]:
+    """The body field's postings of a text by arrays and by the loop over tokens."""
+    field = FilingSchema()["body"]
+    by_arrays = sorted(field.index(text))
+    monkeypatch.setattr(schema, "ARRAY_MAX_CHARS", 0)
+    by_loop = sorted(field.index(text))
+    monkeypatch.undo()
+    return by_arrays, by_loop
+
+
+@given(text=st.lists(st.sampled_from(WORDS)).map("".join))
+def test_array_and_loop_indexing_write_the_same_postings(text):
+    with pytest.MonkeyPatch.context() as mp:
+        by_arrays, by_loop = body_postings_both_ways(text, mp)
+    assert by_arrays == by_loop
+
+
+def test_array_indexing_encodes_every_delta_width(monkeypatch):
+    # "far" comes back after 300 and then 70,000 words: 1-, 2- and 4-byte deltas
+    text = " ".join(["far", *["x"] * 300, "far", *["y 0-1"] * 35_000, "far", "u.s.c"])
+    by_arrays, by_loop = body_postings_both_ways(text, monkeypatch)
+    assert by_arrays == by_loop
+    fmt = FilingSchema()["body"].format
+    far = next(v for w, *_, v in by_arrays if w == b"far")
+    assert far[:1] == b"I" and fmt.decode_positions(far) == [0, 301, 70_302]
+    assert {v[:1] for *_, v in by_arrays} == {b"B", b"H", b"I"}
+    assert {w for w, *_ in by_arrays} == {
+        b"far",
+        b"x",
+        b"y",
+        b"0-1",
+        b"0",
+        b"1",
+        b"u.s.c",
+        b"u",
+        b"s",
+        b"c",
+    }
+
+
 @given(
-    text=st.lists(
-        st.sampled_from(["word", "0-17999", "1,234.5", " ", "\n", "\t", "é", "-", "ΑΣ"])
-    ).map("".join),
+    text=st.lists(st.sampled_from(WORDS)).map("".join),
     size=st.integers(1, 12),
 )
 def test_pieces_never_cut_a_token(text, size):
