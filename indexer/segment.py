@@ -24,34 +24,62 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import chain, groupby
+from itertools import chain, groupby, repeat
 from operator import itemgetter, sub
 from pickle import dumps
+
+import numpy as np
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-# Bytes a posting holds in memory, for the spill limit: a document number and a weight in
-# arrays (12), a list slot (8) and a small bytes value (~36)
-POSTING_BYTES = 56
-TERM_POSTINGS = 6  # a new term's dict entry and containers, in postings' worth of memory
+# Bytes a posting holds in memory, for the spill limit: term number, document number and
+# weight in arrays (16), a list slot (8), a small bytes value (~36), and as much again for a
+# while when sorted
+POSTING_BYTES = 120
 NO_LENGTH = length_to_byte(None), length_to_byte(0)  # block length bytes without length stats
 
 # One term's postings: field name, term bytes, document numbers, weights, values
 Term = tuple[str, bytes, array, array, list]
 
 
-class Postings:
-    """A term's postings as they are added: documents, weights and values side by side."""
+class FieldPostings:
+    """One field's postings as documents are added, as columns: term number, document,
+    weight, value; the terms are numbered in order of first appearance."""
 
-    __slots__ = ("ids", "values", "weights")
+    __slots__ = ("docs", "terms", "tids", "values", "weights")
 
     def __init__(self):
-        self.ids = array("I")
+        self.terms: dict[bytes, int] = {}
+        self.tids = array("I")
+        self.docs = array("I")
         self.weights = array("d")
         self.values: list[bytes] = []
+
+    def add(self, docnum: int, words: tuple, weights: tuple, values: tuple) -> None:
+        """Add one document's postings (its distinct terms, their weights and values)."""
+        terms = self.terms
+        new = [w for w in words if w not in terms]
+        terms.update(zip(new, range(len(terms), len(terms) + len(new)), strict=True))
+        self.tids.extend(map(terms.__getitem__, words))
+        self.docs.extend(repeat(docnum, len(words)))
+        self.weights.extend(weights)
+        self.values.extend(values)
+
+    def sorted_terms(self) -> Iterator[tuple[bytes, array, array, list]]:
+        """Yield each term's documents, weights and values, terms in byte order."""
+        tids = np.frombuffer(self.tids, np.uint32)
+        order = np.argsort(tids, kind="stable")  # a term's postings stay in document order
+        ends = np.cumsum(np.bincount(tids, minlength=len(self.terms))).tolist()
+        docs = array("I", np.frombuffer(self.docs, np.uint32)[order].tobytes())
+        weights = array("d", np.frombuffer(self.weights, np.float64)[order].tobytes())
+        values = list(map(self.values.__getitem__, order.tolist()))
+        for word in sorted(self.terms):
+            tid = self.terms[word]
+            lo, hi = (ends[tid - 1] if tid else 0), ends[tid]
+            yield word, docs[lo:hi], weights[lo:hi], values[lo:hi]
 
 
 class GroupingSegmentWriter(SegmentWriter):
@@ -65,7 +93,7 @@ class GroupingSegmentWriter(SegmentWriter):
         if not isinstance(codec, W3Codec):
             raise TypeError("GroupingSegmentWriter writes the Whoosh 3 codec's files only")
         super().__init__(ix, codec=codec, limitmb=limitmb, **kwargs)
-        self._terms: dict[str, dict[bytes, Postings]] = {}
+        self._fields: dict[str, FieldPostings] = {}
         self._held = 0  # postings in memory
         self._limit = max(1, limitmb * (1 << 20) // POSTING_BYTES)
         self._runs: list[str] = []
@@ -101,33 +129,24 @@ class GroupingSegmentWriter(SegmentWriter):
         """Add one field's postings of a document; return its length in tokens (if scored)."""
         if field.separate_spelling() or field.vector:
             raise ValueError(f"field {name!r}: spelling fields and vectors are not supported")
-        terms = self._terms.get(name)
-        if terms is None:
-            terms = self._terms[name] = {}
-        length = 0
-        count = 0
-        for tbytes, freq, weight, vbytes in field.index(value):
-            p = terms.get(tbytes)
-            if p is None:
-                p = terms[tbytes] = Postings()
-                count += TERM_POSTINGS
-            p.ids.append(docnum)
-            p.weights.append(weight)
-            p.values.append(vbytes)
-            length += freq
-            count += 1
-        self._held += count
-        return length if field.scorable else 0
+        postings = list(field.index(value))
+        if not postings:
+            return 0
+        words, freqs, weights, values = zip(*postings, strict=True)
+        columns = self._fields.get(name)
+        if columns is None:
+            columns = self._fields[name] = FieldPostings()
+        columns.add(docnum, words, weights, values)
+        self._held += len(words)
+        return sum(freqs) if field.scorable else 0
 
     # ------------------------------------------------------------------ spilling
 
     def _in_memory(self) -> Iterator[Term]:
         """Yield the postings held in memory, sorted by field and term."""
-        for name in sorted(self._terms):
-            terms = self._terms[name]
-            for tbytes in sorted(terms):
-                p = terms[tbytes]
-                yield name, tbytes, p.ids, p.weights, p.values
+        for name in sorted(self._fields):
+            for word, docs, weights, values in self._fields[name].sorted_terms():
+                yield name, word, docs, weights, values
 
     def _spill(self) -> None:
         """Write the postings held to a sorted run file and drop them from memory."""
@@ -137,7 +156,7 @@ class GroupingSegmentWriter(SegmentWriter):
             for fname, tbytes, ids, weights, values in self._in_memory():
                 dump((fname, tbytes, ids.tobytes(), weights.tobytes(), values))
         self._runs.append(name)
-        self._terms = {}
+        self._fields = {}
         self._held = 0
 
     def _read_run(self, name: str) -> Iterator[Term]:
@@ -175,7 +194,7 @@ class GroupingSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         write_terms(self.fieldwriter, self.schema, self._all_terms())
         self.fieldwriter.close()
-        self._terms = {}
+        self._fields = {}
 
     def _close_segment(self):
         for name in self._runs:
