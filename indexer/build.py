@@ -50,7 +50,8 @@ class FileResult:
     sha1: str | None = None
     status: str = "indexed"  # indexed | skipped | failed | unchanged
     reason: str | None = None
-    parts: list[tuple[str, bytes]] = field(default_factory=list)  # (filing id, packed filing)
+    # (filing id, packed record, packed texts): the texts packed as the store keeps them
+    parts: list[tuple[str, bytes, bytes]] = field(default_factory=list)
     nbytes: int = 0
 
 
@@ -121,7 +122,7 @@ def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
             by_id.setdefault(filing_id(f), []).append(f)
         for fid, group in by_id.items():
             f = merge(group)
-            res.parts.append((fid, pack([f.to_record(), [d.text for d in f.documents]])))
+            res.parts.append((fid, pack(f.to_record()), pack([d.text for d in f.documents])))
     except NotAFiling as e:
         res.status, res.reason = "skipped", str(e)
     except ParseError as e:
@@ -191,10 +192,11 @@ class Staging:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE parts (id TEXT, path TEXT, blob BLOB)")
+        self.db.execute("CREATE TABLE parts (id TEXT, path TEXT, record BLOB, texts BLOB)")
 
-    def add(self, path: str, parts: Iterable[tuple[str, bytes]]) -> None:
-        self.db.executemany("INSERT INTO parts VALUES (?, ?, ?)", ((i, path, b) for i, b in parts))
+    def add(self, path: str, parts: Iterable[tuple[str, bytes, bytes]]) -> None:
+        rows = ((i, path, r, t) for i, r, t in parts)
+        self.db.executemany("INSERT INTO parts VALUES (?, ?, ?, ?)", rows)
 
     def index_ids(self) -> None:
         """Index the parts by filing id and make them visible to the segment writers."""
@@ -304,7 +306,7 @@ class Build:
         for res in self.results.values():
             if res.status == "unchanged":
                 continue
-            ids.update(fid for fid, _ in res.parts)
+            ids.update(fid for fid, *_ in res.parts)
             if res.path in prev_files:
                 ids.update(prev_files[res.path].ids)
         for p in gone:
@@ -361,7 +363,7 @@ class Build:
 
     def _write_manifest(self, store: Store, gone: list[str]) -> None:
         for res in self.results.values():
-            ids = [fid for fid, _ in res.parts]
+            ids = [fid for fid, *_ in res.parts]
             if res.status == "unchanged":
                 old = store.files().get(res.path)
                 ids, status, reason = (old.ids, old.status, old.reason) if old else ([], "", None)
@@ -423,15 +425,18 @@ def write_segment(task: tuple[str, str, list[str], int]):
     written, merged = set(), 0
     try:
         for fid in ids:
-            rows = staging.execute("SELECT blob FROM parts WHERE id = ? ORDER BY path", (fid,))
-            filings = [filing_from_record(*unpack(b)) for (b,) in rows]
-            if not filings:
+            sql = "SELECT record, texts FROM parts WHERE id = ? ORDER BY path"
+            rows = staging.execute(sql, (fid,)).fetchall()
+            if not rows:
                 continue
-            filing = merge(filings)
+            filing = merge([filing_from_record(unpack(r), unpack(t)) for r, t in rows])
+            if len(rows) == 1:  # stored as parsed: no need to compress it again
+                shard.put_packed(fid, *rows[0])
+            else:
+                shard.put_filing(fid, filing)
             writer.add_document(**to_fields(filing))
-            shard.put_filing(fid, filing)
             written.add(fid)
-            merged += len(filings) - 1
+            merged += len(rows) - 1
         shard.commit()
         # no _finish(): the temporary storage is shared with the main writer, which cleans it up
         segment = writer._finalize_segment() if writer._added else writer._close_segment()

@@ -29,7 +29,6 @@ from operator import itemgetter, sub
 from pickle import dumps
 
 import numpy as np
-
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -61,7 +60,7 @@ class FieldPostings:
     def add(self, docnum: int, words: tuple, weights: tuple, values: tuple) -> None:
         """Add one document's postings (its distinct terms, their weights and values)."""
         terms = self.terms
-        new = [w for w in words if w not in terms]
+        new = set(words).difference(terms)  # numbered in any order: terms are sorted later
         terms.update(zip(new, range(len(terms), len(terms) + len(new)), strict=True))
         self.tids.extend(map(terms.__getitem__, words))
         self.docs.extend(repeat(docnum, len(words)))

@@ -106,11 +106,11 @@ class Store:
 
     # filings
     def put_filing(self, fid: str, filing: Filing) -> None:
-        texts = [d.text for d in filing.documents]
-        self.db.execute(
-            "INSERT OR REPLACE INTO filings VALUES (?, ?, ?)",
-            (fid, pack(filing.to_record()), pack(texts)),
-        )
+        self.put_packed(fid, pack(filing.to_record()), pack([d.text for d in filing.documents]))
+
+    def put_packed(self, fid: str, record: bytes, texts: bytes) -> None:
+        """Store a filing already packed: its record and its documents' texts."""
+        self.db.execute("INSERT OR REPLACE INTO filings VALUES (?, ?, ?)", (fid, record, texts))
 
     def delete_filing(self, fid: str) -> None:
         self.db.execute("DELETE FROM filings WHERE id = ?", (fid,))

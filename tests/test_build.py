@@ -14,6 +14,8 @@ from whoosh.qparser import QueryParser
 
 from indexer import indexdir
 from indexer.build import build
+from indexer.parse import merge, parse_path
+from indexer.schema import filing_id
 from indexer.store import Store
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED
 
@@ -272,3 +274,24 @@ def test_a_build_whose_workers_are_replaced_ends(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert int(proc.stdout.split()[-1]) == 26  # 52 files: filings with their headers
+
+
+def test_store_holds_each_filing_as_parsed(tmp_path):
+    """Single-file filings are stored as their parse worker packed them; merged ones re-packed:
+    both must read back as the parse (and merge) of their files."""
+    files = [*SMALL, *sorted(CAT.iterdir())]
+    build([str(f) for f in files], tmp_path / "index", jobs=2)
+    by_id: dict[str, list] = {}
+    for f in files:
+        for filing in parse_path(str(f)):
+            by_id.setdefault(filing_id(filing), []).append(filing)
+    store = Store(indexdir.require_generation(tmp_path / "index"), readonly=True)
+    try:
+        assert sorted(store.filing_ids()) == sorted(by_id)
+        assert any(len(group) > 1 for group in by_id.values())  # the merged accession
+        for fid, group in by_id.items():
+            want = merge(group)
+            assert store.record(fid) == want.to_record()
+            assert [d.text for d in store.filing(fid).documents] == [d.text for d in want.documents]
+    finally:
+        store.close()
