@@ -17,16 +17,18 @@ import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from itertools import accumulate, repeat
-from operator import add
+from itertools import accumulate
 from pickle import loads
 from typing import ClassVar
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.formats import Positions
 from whoosh.util.times import datetime_to_long
 
 from indexer.facets import DocValues
+from indexer.positions import decode_groups
+from indexer.schema import CompactPositions
 
 K1, B = 1.2, 0.75  # BM25F parameters (Whoosh's defaults)
 MAX_PREFIX_TERMS = 1_000  # terms a Prefix query (exhibit types, no-lexicon wildcards) expands to
@@ -114,6 +116,45 @@ def read_positions(reader, field: str, term: str, wanted: set[int]) -> dict[int,
                 out[m.id() + offset] = m.value_as("positions")
             m.next()
     return out
+
+
+def position_keys(reader, field: str, term: str, wanted: set[int]) -> np.ndarray:
+    """Return a term's positions in the wanted (live) documents that have it, as sorted keys
+    `document << 32 | position` (int64): phrases then line up by whole-array operations."""
+    if isinstance(reader.schema[field].format, CompactPositions):
+        found = _block_values(reader, field, term, wanted)
+        if found is not None:  # all decoded at once
+            docs, values = found
+            counts, positions = decode_groups(values)
+            return np.repeat(np.array(docs, np.int64), counts) << 32 | positions
+    by_doc = read_positions(reader, field, term, wanted)
+    return np.array([d << 32 | p for d in sorted(by_doc) for p in by_doc[d]], np.int64)
+
+
+def _block_values(reader, field: str, term: str, wanted: set[int]):
+    """Return the wanted documents that have a term, in order, and their posting values, read
+    block by block; None if a matcher has no Whoosh 3 blocks."""
+    docs: list[int] = []
+    values: list[bytes] = []
+    for leaf, offset in reader.leaf_readers():
+        end = offset + leaf.doc_count_all()
+        local = {d - offset for d in wanted if offset <= d < end}
+        if not local or (field, term) not in leaf:
+            continue
+        m = leaf.postings(field, term)
+        if leaf.has_deletions() and hasattr(m, "child"):
+            m = m.child  # wanted documents are live: no need to filter deletions
+        if not all(hasattr(m, a) for a in (*BLOCK_API, "_read_values", "_values")):
+            return None
+        while m.is_active():
+            m._read_ids()
+            found = [k for k, i in enumerate(m._ids) if i in local]
+            if found:
+                m._read_values()
+                docs.extend(m._ids[k] + offset for k in found)
+                values.extend(m._values[k] for k in found)
+            m._next_block()
+    return docs, values
 
 
 def advance(ends: set[int], positions: list[int], slop: int) -> set[int]:
@@ -246,29 +287,20 @@ class Engine:
         return candidates
 
     def _exact_phrase(self, q: Q.Phrase, candidates: set[int]) -> set[int]:
-        """Word i of an exact phrase starting at p sits at p + i: keep, per document, the
-        starts every word read so far allows. Rarest words first, so the most frequent word
-        ("in" of "change in control") has its positions read in the fewest documents."""
+        """Word i of an exact phrase starting at p sits at p + i: keep the (document, start)
+        keys every word read so far allows, one sorted array intersected with the next.
+        Rarest words first, so the most frequent word ("in" of "change in control") has its
+        positions read in the fewest documents."""
         freq = {w: len(self.postings(q.fieldname, w)[0]) for w in q.words}
         order = sorted(range(len(q.words)), key=lambda i: (freq[q.words[i]], i))
-        # starts are kept relative to the first word read (word `first`): a start s there is
-        # s - first in the phrase; word i then must sit at s + (i - first)
-        first = order[0]
-        starts: dict[int, set[int]] = {}
+        starts = np.zeros(0, np.int64)
         for n, i in enumerate(order):
             if self.expired():
                 return set()
-            found = read_positions(self.reader, q.fieldname, q.words[i], candidates)
-            if n == 0:
-                starts = {d: set(ps) for d, ps in found.items()}
-            else:
-                shift = repeat(first - i)  # added in C, not a Python loop per position
-                starts = {
-                    d: left
-                    for d, ps in found.items()
-                    if (left := starts[d].intersection(map(add, ps, shift)))
-                }
-            candidates = set(starts)
+            keys = position_keys(self.reader, q.fieldname, q.words[i], candidates)
+            keys = keys[(keys & 0xFFFFFFFF) >= i] - i  # where the phrase would start
+            starts = keys if n == 0 else np.intersect1d(starts, keys, assume_unique=True)
+            candidates = set(np.unique(starts >> 32).tolist())
             if not candidates:
                 break
         return candidates

@@ -108,3 +108,30 @@ def body_terms(
     freqs = counts.tolist()
     weights = (counts * boost).tolist()
     return zip(words, freqs, weights, values, strict=True)
+
+
+def decode_groups(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Decode many `CompactPositions` values at once (the inverse of `encode_groups`): return
+    each value's count of positions and all the positions, value after value (int64)."""
+    lens = np.fromiter(map(len, values), np.int64, len(values))
+    buf = np.frombuffer(b"".join(values), np.uint8)
+    ends = np.cumsum(lens)
+    offsets = ends - lens
+    kind = np.searchsorted(CODES, buf[offsets])  # "B", "H", "I" → 0, 1, 2
+    if len(values) and (kind.max() > 2 or (CODES[kind] != buf[offsets]).any()):
+        raise ValueError("not a CompactPositions value")
+    width = WIDTHS[kind]
+    counts = (lens - 1) // width
+    starts = np.cumsum(counts) - counts
+    value_of = np.repeat(np.arange(len(values)), counts)
+    elem_width = width[value_of]
+    at = offsets[value_of] + 1 + (np.arange(int(counts.sum())) - starts[value_of]) * elem_width
+    deltas = buf[at].astype(np.int64)
+    for k in range(1, 4):  # byte k of each delta that is wider than k bytes
+        wide = elem_width > k
+        deltas[wide] |= buf[at[wide] + k].astype(np.int64) << (8 * k)
+    total = np.cumsum(deltas)
+    nonempty = counts > 0
+    base = np.zeros(len(values), np.int64)
+    base[nonempty] = total[starts[nonempty]] - deltas[starts[nonempty]]
+    return counts, total - np.repeat(base, counts)

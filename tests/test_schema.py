@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from whoosh.fields import TEXT
 
 from indexer import schema
 from indexer.parse import parse_path
+from indexer.positions import decode_groups, encode_groups
 from indexer.schema import TOKEN_RE, FilingSchema, body_analyzer, pieces, to_fields
 from tests.corpus import COVER, EDGARTOOLS, SEED
 
@@ -133,3 +135,25 @@ def test_every_field_of_the_mapping_exists_in_the_schema():
     assert set(fields) <= set(FilingSchema().names())
     assert fields["items"] == "7.01,9.01" and fields["items_legacy"] == "9,7"
     assert fields["inc_state"] == "MA" and fields["year"] == "2002"
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=30).map(lambda p: sorted(set(p))),
+        max_size=20,
+    )
+)
+def test_positions_decoded_all_at_once_equal_one_by_one(lists):
+    fmt = FilingSchema()["body"].format
+    values = [fmt.encode(p) for p in lists]
+    counts, positions = decode_groups(values)
+    assert counts.tolist() == [len(p) for p in lists]
+    assert positions.tolist() == [x for p in lists for x in p]
+    flat = np.array([x for p in lists for x in p], np.uint32)
+    if lists:  # and encoding them all at once gives the same values
+        assert encode_groups(flat, np.array([len(p) for p in lists])) == values
+
+
+def test_positions_decoding_refuses_other_values():
+    with pytest.raises(ValueError, match="CompactPositions"):
+        decode_groups([b"B\x01", b"Q\x01\x02"])
