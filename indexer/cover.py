@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .exhibits import read_exhibits
-from .items import heading_code, item_headings, root_form
-from .lines import CELL, DATE, cells, find_date, iso, nonblank, text_lines
+from .exhibits import exhibits_in
+from .items import heading_code, headings_in, root_form
+from .lines import CELL, DATE, Needle, cells, find_date, fold, iso, lines_with, nonblank, text_lines
 from .model import CoverInfo
-from .signatures import SIGNATURE_START, read_signers
+from .signatures import SIGNATURE_START, SIGNATURE_WORDS, signers_in
 
 FORM_CHARS = 3000  # the form must be stated this close to the top
 MAX_FORM_LINE = 80  # a line stating the form says little else
@@ -56,6 +56,23 @@ FILE_LABEL = re.compile(
 )
 # "(IRS Employer", "(I.R.S.", "Identification No."
 IRS_LABEL = re.compile(r"employer|\bi\.?\s?r\.?\s?s\b|identification", re.I)
+# What every match of a label holds, as lines.fold spells it (lower case UTF-8): only cover
+# lines holding one are searched. A space is any bytes but [a-z0-9_] (1-3 bytes in UTF-8);
+# IRS_LABEL's "I.R.S." is an i after no letter, then r and s each after a dot and a space.
+LABEL_WORDS: dict[re.Pattern[str], tuple[Needle, ...]] = {
+    REPORT_LABEL: (re.compile(rb"date[^a-z0-9_\n]*of"),),
+    PERIOD_LABEL: (b"ended",),
+    COMPANY_LABEL: (b"exact", b"issuer"),
+    STATE_LABEL: (re.compile(rb"state(?![a-z0-9_])"), b"jurisdiction", b"incorporation"),
+    FILE_LABEL: (b"commission", re.compile(rb"file[^a-z0-9_\n]+n"), b"registration"),
+    IRS_LABEL: (
+        b"employer",
+        b"identification",
+        re.compile(rb"i(?<![a-z0-9_]i)[^a-z0-9_\n]{0,4}r[^a-z0-9_\n]{0,4}s"),
+    ),
+}
+# What a line that ends the cover holds: an item heading's "item" or a signature's words
+COVER_END_WORDS = (b"item", *SIGNATURE_WORDS)
 # "0-17999", "001-00768", "333-98553-01", "1-416" -- not a phone "(617) 995-2500" nor a zip+4
 FILE_NUMBER = re.compile(r"(?<![\w\-/.$])(?<!\)\s)(?<!\))\d{1,3}-\d{3,6}(?:-\d{1,3})?(?![\w\-])")
 # "04-2726691" (and a digit short: Rock of Ages files "03-153200")
@@ -65,18 +82,20 @@ IRS_NUMBER = re.compile(r"(?<![\w\-/.])\d{2}-\d{6,7}(?![\w\-])")
 def read_cover(text: str, form_hint: str | None = None) -> CoverInfo:
     """Read the cover page, item headings, signatures and exhibits of a document's clean text."""
     lines = text_lines(text)
+    folded = fold(lines)  # folded once for the signatures, exhibits and item headings
     cover = lines[: _cover_end(lines)]
+    cover_folded = fold(cover)
     form = _form_type(lines)
     return CoverInfo(
         form_type=form,
-        period=_period(cover, form_hint or form),
-        company=_company(cover),
-        state_of_incorporation=_labelled(cover, STATE_LABEL, _state_in),
-        file_number=_labelled(cover, FILE_LABEL, _file_number_in),
-        irs_number=_labelled(cover, IRS_LABEL, _irs_number_in),
-        items=item_headings(lines) if _has_items(form_hint or form) else [],
-        signers=read_signers(lines),
-        exhibits=read_exhibits(lines),
+        period=_period(cover, cover_folded, form_hint or form),
+        company=_company(cover, cover_folded),
+        state_of_incorporation=_labelled(cover, cover_folded, STATE_LABEL, _state_in),
+        file_number=_labelled(cover, cover_folded, FILE_LABEL, _file_number_in),
+        irs_number=_labelled(cover, cover_folded, IRS_LABEL, _irs_number_in),
+        items=headings_in(lines, folded) if _has_items(form_hint or form) else [],
+        signers=signers_in(lines, folded),
+        exhibits=exhibits_in(lines, folded),
     )
 
 
@@ -87,12 +106,17 @@ def _has_items(form: str | None) -> bool:
 
 def _cover_end(lines: list[str]) -> int:
     """Return where the cover page ends: the first item heading or signature, or a cap."""
-    chars = 0
-    for i, line in enumerate(lines[:COVER_LINES]):
+    cap, chars = min(len(lines), COVER_LINES), 0
+    for i, line in enumerate(lines[:cap]):
         chars += len(line) + 1
-        if heading_code(line) or SIGNATURE_START.match(line) or chars > COVER_CHARS:
+        if chars > COVER_CHARS:
+            cap = i
+            break
+    head = lines[:cap]
+    for i in lines_with(head, fold(head), COVER_END_WORDS):
+        if heading_code(head[i]) or SIGNATURE_START.match(head[i]):
             return i
-    return min(len(lines), COVER_LINES)
+    return cap
 
 
 def _form_type(lines: list[str]) -> str | None:
@@ -117,13 +141,22 @@ def _form_type(lines: list[str]) -> str | None:
     return None
 
 
-def _period(cover: list[str], form: str | None = None) -> str | None:
+def _first_label(
+    cover: list[str], folded: bytes | None, label: re.Pattern[str]
+) -> tuple[int, re.Match[str]] | None:
+    """Return the first cover line a label matches and the match (only lines with its words)."""
+    for i in lines_with(cover, folded, LABEL_WORDS[label]):
+        if match := label.search(cover[i]):
+            return i, match
+    return None
+
+
+def _period(cover: list[str], folded: bytes | None, form: str | None = None) -> str | None:
     """Return an 8-K's date of report, the period a 10-K or 10-Q covers, or a lone cover date."""
     for label, look_up in ((REPORT_LABEL, True), (PERIOD_LABEL, False)):
-        for i, line in enumerate(cover):
-            match = label.search(line)
-            if match:
-                return _date_near(cover, i, match.start(), look_up)
+        if found := _first_label(cover, folded, label):
+            i, match = found
+            return _date_near(cover, i, match.start(), look_up)
     if form and not root_form(form).startswith(LONE_DATE_FORMS):
         return None  # 40-APP (HarbourVest, 2025): the lone date is the application's
     lone = (DATE.fullmatch(line.strip(" ,")) for line in cover)
@@ -137,19 +170,20 @@ def _date_near(lines: list[str], i: int, col: int, look_up: bool) -> str | None:
     return find_date(lines[i][col:]) or next(filter(None, map(find_date, texts)), None)
 
 
-def _company(cover: list[str]) -> str | None:
+def _company(cover: list[str], folded: bytes | None) -> str | None:
     """Return the registrant's name: the text just above `(Exact name of registrant ...)`."""
-    for i, line in enumerate(cover):
-        match = COMPANY_LABEL.search(line)
-        if match:
-            before = cells(line[: match.start()].rstrip(" ("))
-            if before and not before[-1][1].startswith("("):
-                return _company_name(before[-1][1])
-            centre = match.start() + len(CELL.match(line, match.start()).group()) // 2
-            above = (_cell_near(cover[j], centre) for j in nonblank(cover, i - 1, -1, 2))
-            name = next((c for c in above if not c.startswith("(")), "")  # "(Formerly known as"
-            return _company_name(name)
-    return None
+    found = _first_label(cover, folded, COMPANY_LABEL)
+    if found is None:
+        return None
+    i, match = found
+    line = cover[i]
+    before = cells(line[: match.start()].rstrip(" ("))
+    if before and not before[-1][1].startswith("("):
+        return _company_name(before[-1][1])
+    centre = match.start() + len(CELL.match(line, match.start()).group()) // 2
+    above = (_cell_near(cover[j], centre) for j in nonblank(cover, i - 1, -1, 2))
+    name = next((c for c in above if not c.startswith("(")), "")  # "(Formerly known as"
+    return _company_name(name)
 
 
 def _cell_near(line: str, col: int) -> str:
@@ -167,16 +201,18 @@ def _company_name(text: str) -> str | None:
     return name
 
 
-def _labelled(cover: list[str], label: re.Pattern[str], read: Callable) -> str | None:
+def _labelled(
+    cover: list[str], folded: bytes | None, label: re.Pattern[str], read: Callable
+) -> str | None:
     """Return what `read` finds after the first label, or on the lines above, then below it."""
-    for i, line in enumerate(cover):
-        match = label.search(line)
-        if match:
-            col = match.start()
-            around = (*nonblank(cover, i - 1, -1, NEIGHBOURS), *nonblank(cover, i + 1, 1, 3))
-            found = (read(cover[j], col) for j in around)
-            return read(line[match.end() :], 0) or next(filter(None, found), None)
-    return None
+    found = _first_label(cover, folded, label)
+    if found is None:
+        return None
+    i, match = found
+    col = match.start()
+    around = (*nonblank(cover, i - 1, -1, NEIGHBOURS), *nonblank(cover, i + 1, 1, 3))
+    near = (read(cover[j], col) for j in around)
+    return read(cover[i][match.end() :], 0) or next(filter(None, near), None)
 
 
 def _nearest(matches: list[re.Match[str]], col: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .items import heading_code
-from .lines import nonblank
+from .lines import fold, lines_with, nonblank
 from .model import Exhibit
 
 EXHIBIT_SPAN = 40  # lines an exhibit list may run after its heading
@@ -30,15 +30,25 @@ EXHIBIT_ENTRY = re.compile(
 )
 # "Exhibit 31.1" alone on its line, the description in the next paragraph (TGFIN's 2010 10-K)
 EXHIBIT_ALONE = re.compile(r"^\s*(?i:exhibit)\s+(?P<num>\d{1,3}(?:\.\d{1,3}){0,2})\s*$")
+# Outside a list, an entry spells "exhibit" and a heading "exhibit" or "item": only lines
+# holding one of these words (and the lines of a list) are read
+EXHIBIT_WORDS = (b"exhibit", b"item")
 # Links that HTML filings repeat on every page, never a description: "Table of Contents"
 NAVIGATION = re.compile(r"^(?:table\s+of\s+contents|index|back\s+to\s+(?:top|contents))$", re.I)
 
 
 def read_exhibits(lines: list[str]) -> list[Exhibit]:
     """Return the exhibits listed in the text, once per exhibit number."""
+    return exhibits_in(lines, fold(lines))
+
+
+def exhibits_in(lines: list[str], folded: bytes | None) -> list[Exhibit]:
+    """Return the exhibits listed in lines, given their fold (see lines.fold)."""
     found: dict[str, Exhibit] = {}
     list_until = -1
-    for i in range(len(lines)):
+    hits = lines_with(lines, folded, EXHIBIT_WORDS)
+    i = next(hits, len(lines))
+    while i < len(lines):
         entry = _entry(lines, i, i <= list_until)  # a list starts on the line after its heading
         if _exhibit_heading(lines, i):
             list_until = i + EXHIBIT_SPAN
@@ -47,6 +57,8 @@ def read_exhibits(lines: list[str]) -> list[Exhibit]:
             old = found.get(exhibit.type)
             if old is None or _extends(exhibit.description, old.description):
                 found[exhibit.type] = exhibit
+        # every line of a list, else the next line holding a word
+        i = i + 1 if i < list_until else next((h for h in hits if h > i), len(lines))
     return list(found.values())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .lines import fold, lines_with
 from .model import Item
 
 # Items 1-12 of the form as it stood until 23 August 2004, titles as first adopted.
@@ -261,9 +262,14 @@ def heading_code(line: str) -> str | None:
 
 def item_headings(lines: list[str]) -> list[str]:
     """Return the raw codes of the item headings in text lines, in order, once each."""
+    return headings_in(lines, fold(lines))
+
+
+def headings_in(lines: list[str], folded: bytes | None) -> list[str]:
+    """Return the raw codes of the item headings in lines, given their fold (see lines.fold)."""
     codes: list[str] = []
-    for i, line in enumerate(lines):
-        code = heading_code(line)
+    for i in lines_with(lines, folded, (b"item",)):  # a heading spells "item"
+        code = heading_code(lines[i])
         if code and code not in codes and not _reports_nothing(lines, i):
             codes.append(code)
     return codes

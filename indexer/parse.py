@@ -50,6 +50,8 @@ BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff"
 EXHIBIT_TYPE = re.compile(r"^EX-\d", re.I)
 # What a description puts before an exhibit number: "EX-", "EXHIBIT ", "Ex. " (upper-cased)
 EXHIBIT_PREFIX = re.compile(r"^EX(?:HIBIT)?[-.\s]*")
+# Control bytes that text does not hold (all below space but \t \n \v \f \r)
+CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 FILER_ROLE_ORDER = ("filer", "subject-company", "issuer", "filed-by", "reporting-owner")
 
 
@@ -89,7 +91,7 @@ def check_bytes(data: bytes) -> None:
     if data.startswith(BINARY_MAGIC):
         raise NotAFiling("binary file (not text)")
     head = data[:8192]
-    controls = sum(head.count(bytes([c])) for c in (*range(0, 9), *range(14, 32)))
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))  # one pass, not 27
     if controls > len(head) // 10:
         raise NotAFiling("binary file (mostly control bytes)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from indexer.model import RawDocument
 
@@ -10,8 +11,8 @@ from indexer.model import RawDocument
 PEM_BEGIN = re.compile(r"-----BEGIN PRIVACY-ENHANCED MESSAGE-----\n(?:[^\n]*\S[^\n]*\n)*\n?")
 # A PEM dash-escape: a line that began with "-" is written "- -----" inside the message
 PEM_DASH_ESCAPE = re.compile(r"^- (?=-)", re.M)
-# The tag that opens one submission: <SEC-DOCUMENT>, <SUBMISSION> or <IMS-DOCUMENT>
-SUBMISSION_START = re.compile(r"^[ \t]*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT)>", re.M)
+# The tags that open one submission, at the start of a line after blanks only
+SUBMISSION_TAGS = ("<SEC-DOCUMENT>", "<SUBMISSION>", "<IMS-DOCUMENT>")
 # Any opening tag that makes a text an SGML submission or header (checked at the start of a file)
 SGML_OPENING = re.compile(r"\s*<(SEC-DOCUMENT|SUBMISSION|IMS-DOCUMENT|SEC-HEADER|IMS-HEADER)>")
 # A header without its wrapper, or inside an index-headers page's HTML comment: a line that
@@ -53,13 +54,37 @@ def looks_like_document(text: str) -> bool:
 def split_submissions(text: str) -> list[str]:
     """Split an archive or feed file into one text per submission it holds."""
     starts, balance, last = [0], 0, 0
-    for m in SUBMISSION_START.finditer(text, 1):
-        between = text[last : m.start()]  # counted once: linear however many tags there are
-        balance += between.count(TEXT_OPEN) - between.count(TEXT_CLOSE)
-        last = m.start()
+    for start in _submission_starts(text):
+        # counted once between tags, in place: linear however many tags there are
+        balance += text.count(TEXT_OPEN, last, start) - text.count(TEXT_CLOSE, last, start)
+        last = start
         if balance == 0:  # not quoted inside a <TEXT>
-            starts.append(m.start())
+            starts.append(start)
     return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _submission_starts(text: str) -> Iterator[int]:
+    """Yield in order where the lines after the first start that open with a submission tag.
+
+    str.find looks for the tags themselves (a multiline regex tried every character of a
+    100 MB archive). A tag opens its line when only blanks stand between it and a newline;
+    the newline is looked for back to the tag before only, so each character is read once.
+    """
+    found = sorted(at for tag in SUBMISSION_TAGS for at in _occurrences(text, tag))
+    after = 0  # just after where the tag before starts (a tag holds no newline)
+    for at in found:
+        line = text.rfind("\n", after, at) + 1
+        if line > 0 and not text[line:at].strip(" \t"):
+            yield line
+        after = at + 1
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Yield where a word occurs in text, in order."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
 
 
 def split_submission(text: str) -> tuple[str, list[RawDocument]]:
@@ -94,11 +119,10 @@ def read_document(chunk: str) -> RawDocument:
     head = chunk if text_at < 0 else chunk[:text_at]
     tags = {k: v.strip() for k, v in DOC_TAG.findall(head)}
     body = ""
-    if text_at >= 0:
-        body = chunk[text_at + len(TEXT_OPEN) :]
-        close = body.rfind(TEXT_CLOSE)
-        if close >= 0:
-            body = body[:close]
+    if text_at >= 0:  # cut once: a body can be most of a 100 MB filing
+        start = text_at + len(TEXT_OPEN)
+        close = chunk.rfind(TEXT_CLOSE, start)
+        body = chunk[start:close] if close >= 0 else chunk[start:]
     seq = tags.get("SEQUENCE", "")
     return RawDocument(
         type=tags.get("TYPE") or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lines import CELL, DATE, PAGE_NUMBER, cells, is_blank, iso
+from .lines import CELL, DATE, PAGE_NUMBER, cells, fold, is_blank, iso, lines_with
 from .model import Signer
 
 SIGNATURE_SPAN = 120  # lines a signature block runs past its last signature
@@ -18,6 +18,8 @@ SIGNATURE_START = re.compile(
     r"|caused\s+this\s+(?:[a-z]+\s+){1,4}?to\s+be\s+(?:duly\s+)?signed",  # "this Application"
     re.I,
 )
+# The words one of which every SIGNATURE_START spells: only lines holding one are searched
+SIGNATURE_WORDS = (b"signature", b"caused")
 # "EXHIBIT INDEX", "Exhibit 99.1", "Item 9.01": a signature block has ended
 SIGNATURE_END = re.compile(
     r"^\s*(?:exhibit\s+(?:index|list|\d)|index\s+to\s+exhibits|list\s+of\s+exhibits|item\s+\d"
@@ -54,18 +56,23 @@ NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "del", "della", "di", 
 
 def read_signers(lines: list[str]) -> list[Signer]:
     """Return the people who signed, from every signature block, once each."""
+    return signers_in(lines, fold(lines))
+
+
+def signers_in(lines: list[str], folded: bytes | None) -> list[Signer]:
+    """Return the people who signed, given the lines and their fold (see lines.fold)."""
     signers: dict[str, Signer] = {}
-    for start, end in _signature_blocks(lines):
+    for start, end in _signature_blocks(lines, folded):
         for signer in _block_signers(lines, start, end):
             signers.setdefault(re.sub(r"[^a-z]", "", signer.name.lower()), signer)
     return list(signers.values())
 
 
-def _signature_blocks(lines: list[str]) -> list[tuple[int, int]]:
+def _signature_blocks(lines: list[str], folded: bytes | None) -> list[tuple[int, int]]:
     """Return the (start, end) line ranges of the signature blocks."""
     blocks: list[tuple[int, int]] = []
-    for i, line in enumerate(lines):
-        if SIGNATURE_START.search(line) and (not blocks or i >= blocks[-1][1]):
+    for i in lines_with(lines, folded, SIGNATURE_WORDS):
+        if (not blocks or i >= blocks[-1][1]) and SIGNATURE_START.search(lines[i]):
             blocks.append((i, _block_end(lines, i)))
     return blocks
 

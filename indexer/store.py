@@ -39,9 +39,15 @@ class FileEntry:
     ids: list[str]
 
 
+# zlib level of pack(). On 1,000 filings (32 MB of JSON) level 6 took 1.37 s of CPU for 10.4 MB,
+# level 4 0.64 s for 10.7 MB (+3%), level 1 0.44 s for 11.9 MB (+15%). pack makes both the
+# build's staging blobs and the store's rows: level 4 halves the time for 3% more disk.
+PACK_LEVEL = 4
+
+
 def pack(obj) -> bytes:
     """Compress a JSON-able object."""
-    return zlib.compress(json.dumps(obj, separators=(",", ":")).encode(), 6)
+    return zlib.compress(json.dumps(obj, separators=(",", ":")).encode(), PACK_LEVEL)
 
 
 def unpack(blob: bytes):

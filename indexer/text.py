@@ -227,9 +227,14 @@ def _squeeze(text: str, old: str, new: str) -> str:
 
 def _finish_breaks(text: str) -> str:
     """Turn runs of break marks into one line break, or a blank line when one is a paragraph."""
-    text = _squeeze(text, _BR + _BR, _PARA)  # <br><br> starts a new paragraph
-    text = _squeeze(text.replace(_BR, _LINE), _LINE + _LINE, _LINE)
-    text = _squeeze(_squeeze(text, _LINE + _PARA, _PARA), _PARA + _LINE, _PARA)
+    # Each step only where its marks occur: a pass over a megabyte costs even when it finds none.
+    if _BR in text:
+        text = _squeeze(text, _BR + _BR, _PARA)  # <br><br> starts a new paragraph
+        text = text.replace(_BR, _LINE)
+    if _LINE in text:
+        text = _squeeze(text, _LINE + _LINE, _LINE)
+        if _PARA in text:
+            text = _squeeze(_squeeze(text, _LINE + _PARA, _PARA), _PARA + _LINE, _PARA)
     text = _squeeze(text, _PARA + _PARA, _PARA)
     return text.replace(_PARA, "\n\n").replace(_LINE, "\n")
 
@@ -239,11 +244,15 @@ def _finish_text(raw: str) -> str:
     for char in _INVISIBLE:
         raw = raw.replace(char, "") if char in raw else raw
     text = " ".join(raw.split())  # the fast way to collapse whitespace, &nbsp; included
-    for mark in (_CELL, _LINE, _PARA, _BR):
+    # The marks the text holds (no step below adds one): each replace costs a pass over the
+    # text even when it finds nothing, and simple documents hold only paragraphs.
+    marks = [mark for mark in (_CELL, _LINE, _PARA, _BR) if mark in text]
+    for mark in marks:
         text = text.replace(" " + mark, mark).replace(mark + " ", mark)
-    text = _squeeze(text, _CELL + _CELL, _CELL)  # empty cells
-    for mark in (_LINE, _PARA, _BR):  # cells at the start or end of a line
-        text = text.replace(_CELL + mark, mark).replace(mark + _CELL, mark)
+    if _CELL in marks:
+        text = _squeeze(text, _CELL + _CELL, _CELL)  # empty cells
+        for mark in marks[1:]:  # cells at the start or end of a line
+            text = text.replace(_CELL + mark, mark).replace(mark + _CELL, mark)
     if _PRE_SPACE in text:
         text = _PRE_TRAILING.sub("", text).replace(_PRE_SPACE, " ")
     text = _finish_breaks(text.strip(_CELL)).replace(_CELL, " | ")
@@ -331,22 +340,31 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
 
 # --- plain text -----------------------------------------------------------------------------
 
-# A line holding nothing but SGML markers: "<PAGE>   3", "<S>     <C>      <C>", "</TABLE>"
-_MARKER_LINE = re.compile(
-    r"^[ \t]*(?:</?(?:S|C|TABLE|CAPTION|FN)>[ \t]*|<PAGE>[ \t]*\d*[ \t]*)+\n",
-    re.MULTILINE | re.IGNORECASE,
-)
 # An SGML marker inside a line of text: "<CAPTION> Balance", "<S>Net sales"
 _MARKER = re.compile(r"</?(?:PAGE|S|C|TABLE|CAPTION|FN)>", re.IGNORECASE)
-# Blanks at the end of a line; tried only where a run starts (linear in a long run of blanks)
-_TRAILING_SPACES = re.compile(r"(?<![ \t])[ \t]++$", re.MULTILINE)
-_MANY_BLANKS = re.compile(r"\n{4,}")
+# A line holding nothing but SGML markers: "<PAGE>   3", "<S>     <C>      <C>", "</TABLE>"
+_MARKERS_ONLY = re.compile(
+    r"[ \t]*(?:</?(?:S|C|TABLE|CAPTION|FN)>[ \t]*|<PAGE>[ \t]*\d*[ \t]*)+", re.IGNORECASE
+)
+# Four or more line breaks; spelled with a literal head so that the search skips to "\n\n\n\n"
+# in C (as "\n{4,}" it tried every character)
+_MANY_BLANKS = re.compile(r"\n\n\n\n+")
 
 
 def plain_to_text(body: str) -> str:
     """Return an old plain-text document without its SGML markers, keeping its line layout."""
-    text = _MARKER_LINE.sub("", body if body.endswith("\n") else body + "\n")
-    # Blank out markers left inside lines so the columns after them stay aligned.
-    text = _MARKER.sub(lambda m: " " * len(m.group()), text)
-    text = _TRAILING_SPACES.sub("", text)
+    text = body if body.endswith("\n") else body + "\n"
+    # Line by line, and regexes only on lines with a "<": multiline regexes try every character.
+    lines = (_unmark(line) if "<" in line else line for line in text.split("\n"))
+    text = "\n".join([line.rstrip(" \t") for line in lines if line is not None])
     return _MANY_BLANKS.sub("\n\n\n", text).strip("\n")
+
+
+def _unmark(line: str) -> str | None:
+    """Return a line with its SGML markers blanked out, or None if it holds nothing else.
+
+    The markers are blanked, not removed, so that the columns after them stay aligned.
+    """
+    if _MARKERS_ONLY.fullmatch(line):
+        return None
+    return _MARKER.sub(lambda m: " " * len(m.group()), line)
