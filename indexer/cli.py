@@ -70,7 +70,9 @@ def parse(paths: tuple[str, ...]) -> None:
 def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
     from indexer.build import build as run_build
+    from indexer.build import quiet_gc
 
+    quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
         report = run_build(
             list(paths), index_dir, jobs, prune, rebuild, progress=sys.stderr.isatty()

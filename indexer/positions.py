@@ -92,22 +92,18 @@ def encode_groups(positions: np.ndarray, counts: np.ndarray) -> list[bytes]:
     return [raw[a:b] for a, b in zip(offsets.tolist(), ends.tolist(), strict=True)]
 
 
-def body_terms(
+def body_columns(
     pieces: Iterator[list[str]], parts_of: Callable[[str], list[str]], boost: float
-) -> Iterator[tuple[bytes, int, float, bytes]]:
-    """Return (term bytes, frequency, weight, encoded positions) of a text's tokens, given
-    piece by piece, each compound's parts at its positions too."""
+) -> tuple[list[str], list[int], list[float], list[bytes]]:
+    """Return a text's distinct terms (each compound's parts at its positions too), given
+    piece by piece, with their frequencies, weights and encoded positions, as four lists."""
     vocab, ids = term_ids(pieces)
     if not vocab:
-        return iter(())
+        return [], [], [], []
     positions, counts = group_positions(ids)
     del ids
     positions, counts = add_parts(vocab, positions, counts, parts_of)
-    values = encode_groups(positions, counts)
-    words = [w.encode("utf-8") for w in vocab]
-    freqs = counts.tolist()
-    weights = (counts * boost).tolist()
-    return zip(words, freqs, weights, values, strict=True)
+    return list(vocab), counts.tolist(), (counts * boost).tolist(), encode_groups(positions, counts)
 
 
 def decode_groups(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
 from whoosh.formats import Positions
 
 from indexer.model import Filing
-from indexer.positions import body_terms
+from indexer.positions import body_columns
 from indexer.states import state_code
 
 # One token: an amount "1,234,567.89", a number or word with inner dots, dashes or slashes
@@ -140,15 +140,22 @@ class BodyText(TEXT):
         self.format = CompactPositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
+        words, freqs, weights, values = self.index_columns(value)
+        return zip([w.encode("utf-8") for w in words], freqs, weights, values, strict=True)
+
+    def index_columns(self, value) -> tuple[list, list[int], list[float], list[bytes]]:
+        """Return what `index` yields as four lists (terms, frequencies, weights, values); the
+        terms as str, which indexer.segment encodes once per segment, not once per document."""
         if len(value) > ARRAY_MAX_CHARS:
-            return self.index_by_loop(value)
+            postings = list(self.index_by_loop(value))
+            return tuple(map(list, zip(*postings, strict=True))) if postings else ([], [], [], [])
         tokens = (TOKEN_RE.findall(piece.lower()) for piece in pieces(value, PIECE_CHARS))
-        return body_terms(tokens, compound_parts, self.format.field_boost)
+        return body_columns(tokens, compound_parts, self.format.field_boost)
 
     def index_by_loop(self, value):
-        """Index a text of any length: positions as 4-byte arrays, tokens listed a piece of
-        text at a time (a 20 MB body peaked at 325 MB of Python objects as one token list and
-        lists of ints, 37 MB so)."""
+        """Yield (term as str, frequency, weight, value) of a text of any length: positions as
+        4-byte arrays, tokens listed a piece of text at a time (a 20 MB body peaked at 325 MB
+        of Python objects as one token list and lists of ints, 37 MB so)."""
         positions: dict[str, array] = {}
         pos = 0
         for piece in pieces(value, PIECE_CHARS):
@@ -165,7 +172,7 @@ class BodyText(TEXT):
                 positions[part] = array("I", merged)
         encode, boost = self.format.encode, self.format.field_boost
         for word, poslist in positions.items():
-            yield word.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+            yield word, len(poslist), len(poslist) * boost, encode(poslist)
 
 
 class FilingCodec(W3Codec):

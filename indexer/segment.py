@@ -51,7 +51,7 @@ class FieldPostings:
     __slots__ = ("docs", "terms", "tids", "values", "weights")
 
     def __init__(self):
-        self.terms: dict[bytes, int] = {}
+        self.terms: dict[bytes | str, int] = {}
         self.tids = array("I")
         self.docs = array("I")
         self.weights = array("d")
@@ -75,8 +75,11 @@ class FieldPostings:
         docs = array("I", np.frombuffer(self.docs, np.uint32)[order].tobytes())
         weights = array("d", np.frombuffer(self.weights, np.float64)[order].tobytes())
         values = list(map(self.values.__getitem__, order.tolist()))
-        for word in sorted(self.terms):
-            tid = self.terms[word]
+        # terms are bytes, or str (a field's index_columns): encoded here, once per segment
+        encoded = (
+            (w.encode("utf-8") if isinstance(w, str) else w, t) for w, t in self.terms.items()
+        )
+        for word, tid in sorted(encoded):
             lo, hi = (ends[tid - 1] if tid else 0), ends[tid]
             yield word, docs[lo:hi], weights[lo:hi], values[lo:hi]
 
@@ -128,10 +131,13 @@ class GroupingSegmentWriter(SegmentWriter):
         """Add one field's postings of a document; return its length in tokens (if scored)."""
         if field.separate_spelling() or field.vector:
             raise ValueError(f"field {name!r}: spelling fields and vectors are not supported")
-        postings = list(field.index(value))
-        if not postings:
+        if hasattr(field, "index_columns"):  # the body: four lists at once
+            words, freqs, weights, values = field.index_columns(value)
+        else:
+            postings = list(field.index(value))
+            words, freqs, weights, values = zip(*postings, strict=True) if postings else [()] * 4
+        if not words:
             return 0
-        words, freqs, weights, values = zip(*postings, strict=True)
         columns = self._fields.get(name)
         if columns is None:
             columns = self._fields[name] = FieldPostings()
