@@ -156,20 +156,21 @@ class GroupingSegmentWriter(SegmentWriter):
     def _spill(self) -> None:
         """Write the postings held to a sorted run file and drop them from memory."""
         name = f"{self.newsegment.segment_id()}_{len(self._runs)}.run"
+        # one pickle per term, each with its own memo: a Pickler or Unpickler kept for the
+        # whole file would remember (and keep alive) every object it ever saw
         with self._tempstorage.create_file(name) as f:
-            dump = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump
             for fname, tbytes, ids, weights, values in self._in_memory():
-                dump((fname, tbytes, ids.tobytes(), weights.tobytes(), values))
+                record = (fname, tbytes, ids.tobytes(), weights.tobytes(), values)
+                pickle.dump(record, f, protocol=pickle.HIGHEST_PROTOCOL)
         self._runs.append(name)
         self._fields = {}
         self._held = 0
 
     def _read_run(self, name: str) -> Iterator[Term]:
         with self._tempstorage.open_file(name) as f:
-            load = pickle.Unpickler(f).load
             while True:
                 try:
-                    fname, tbytes, ids, weights, values = load()
+                    fname, tbytes, ids, weights, values = pickle.load(f)
                 except EOFError:
                     return
                 yield fname, tbytes, array("I", ids), array("d", weights), values
