@@ -55,6 +55,13 @@ class FileResult:
     # (filing id, packed record, packed texts): the texts packed as the store keeps them
     parts: list[tuple[str, bytes, bytes]] = field(default_factory=list)
     nbytes: int = 0
+    ids: list[str] = field(default_factory=list)  # the parts' filing ids, once they are staged
+
+    def staged(self) -> None:
+        """Let go of the parts once they are in the staging database, keeping their ids: held
+        for every file of a build, they were its largest use of memory (50,000 files: 0.6 GB)."""
+        self.ids = [fid for fid, *_ in self.parts]
+        self.parts = []
 
 
 @dataclass
@@ -299,6 +306,7 @@ class Build:
             self.results[res.path] = res
             self.report.bytes_read += res.nbytes
             staging.add(res.path, res.parts)
+            res.staged()
             if res.status != "unchanged":
                 self.report.files_parsed += 1
             if res.status == "skipped":
@@ -321,7 +329,7 @@ class Build:
         for res in self.results.values():
             if res.status == "unchanged":
                 continue
-            ids.update(fid for fid, *_ in res.parts)
+            ids.update(res.ids)
             if res.path in prev_files:
                 ids.update(prev_files[res.path].ids)
         for p in gone:
@@ -378,7 +386,7 @@ class Build:
 
     def _write_manifest(self, store: Store, gone: list[str]) -> None:
         for res in self.results.values():
-            ids = [fid for fid, *_ in res.parts]
+            ids = res.ids
             if res.status == "unchanged":
                 old = store.files().get(res.path)
                 ids, status, reason = (old.ids, old.status, old.reason) if old else ([], "", None)
