@@ -16,7 +16,7 @@ import math
 import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pickle import loads
 from typing import ClassVar
@@ -88,11 +88,9 @@ def decode_positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
 
 
-def read_positions(reader, field: str, term: str, wanted: set[int]) -> dict[int, list[int]]:
-    """Return a term's positions in each wanted (live) document that has it."""
-    fmt = reader.schema[field].format
-    decode = decode_positions if type(fmt) is Positions else fmt.decode_positions
-    out: dict[int, list[int]] = {}
+def _wanted_matchers(reader, field: str, term: str, wanted: set[int]):
+    """Yield (matcher, offset, local wanted document numbers) for each segment holding the term
+    and some wanted (live) documents."""
     for leaf, offset in reader.leaf_readers():
         end = offset + leaf.doc_count_all()
         local = {d - offset for d in wanted if offset <= d < end}
@@ -101,15 +99,34 @@ def read_positions(reader, field: str, term: str, wanted: set[int]) -> dict[int,
         m = leaf.postings(field, term)
         if leaf.has_deletions() and hasattr(m, "child"):
             m = m.child  # wanted documents are live: no need to filter deletions
-        if all(hasattr(m, a) for a in (*BLOCK_API, "_read_values", "_values")):
-            while m.is_active():
-                m._read_ids()
-                found = [(k, i) for k, i in enumerate(m._ids) if i in local]
-                if found:
-                    m._read_values()
-                    for k, i in found:
-                        out[i + offset] = decode(m._values[k])
-                m._next_block()
+        yield m, offset, local
+
+
+def _wanted_values(m, offset: int, local: set[int]) -> Iterator[tuple[int, bytes]]:
+    """Yield (global document number, posting value) of the wanted documents of a Whoosh 3
+    matcher, reading the values only of the blocks that hold one."""
+    while m.is_active():
+        m._read_ids()
+        found = [k for k, i in enumerate(m._ids) if i in local]
+        if found:
+            m._read_values()
+            for k in found:
+                yield m._ids[k] + offset, m._values[k]
+        m._next_block()
+
+
+def _has_blocks(m) -> bool:
+    return all(hasattr(m, a) for a in (*BLOCK_API, "_read_values", "_values"))
+
+
+def read_positions(reader, field: str, term: str, wanted: set[int]) -> dict[int, list[int]]:
+    """Return a term's positions in each wanted (live) document that has it."""
+    fmt = reader.schema[field].format
+    decode = decode_positions if type(fmt) is Positions else fmt.decode_positions
+    out: dict[int, list[int]] = {}
+    for m, offset, local in _wanted_matchers(reader, field, term, wanted):
+        if _has_blocks(m):
+            out.update((d, decode(v)) for d, v in _wanted_values(m, offset, local))
             continue
         while m.is_active():
             if m.id() in local:
@@ -122,39 +139,14 @@ def position_keys(reader, field: str, term: str, wanted: set[int]) -> np.ndarray
     """Return a term's positions in the wanted (live) documents that have it, as sorted keys
     `document << 32 | position` (int64): phrases then line up by whole-array operations."""
     if isinstance(reader.schema[field].format, CompactPositions):
-        found = _block_values(reader, field, term, wanted)
-        if found is not None:  # all decoded at once
-            docs, values = found
-            counts, positions = decode_groups(values)
-            return np.repeat(np.array(docs, np.int64), counts) << 32 | positions
+        matchers = list(_wanted_matchers(reader, field, term, wanted))
+        if all(_has_blocks(m) for m, _, _ in matchers):  # all decoded at once
+            found = [dv for m, offset, local in matchers for dv in _wanted_values(m, offset, local)]
+            docs = np.array([d for d, _ in found], np.int64)
+            counts, positions = decode_groups([v for _, v in found])
+            return np.repeat(docs, counts) << 32 | positions
     by_doc = read_positions(reader, field, term, wanted)
     return np.array([d << 32 | p for d in sorted(by_doc) for p in by_doc[d]], np.int64)
-
-
-def _block_values(reader, field: str, term: str, wanted: set[int]):
-    """Return the wanted documents that have a term, in order, and their posting values, read
-    block by block; None if a matcher has no Whoosh 3 blocks."""
-    docs: list[int] = []
-    values: list[bytes] = []
-    for leaf, offset in reader.leaf_readers():
-        end = offset + leaf.doc_count_all()
-        local = {d - offset for d in wanted if offset <= d < end}
-        if not local or (field, term) not in leaf:
-            continue
-        m = leaf.postings(field, term)
-        if leaf.has_deletions() and hasattr(m, "child"):
-            m = m.child  # wanted documents are live: no need to filter deletions
-        if not all(hasattr(m, a) for a in (*BLOCK_API, "_read_values", "_values")):
-            return None
-        while m.is_active():
-            m._read_ids()
-            found = [k for k, i in enumerate(m._ids) if i in local]
-            if found:
-                m._read_values()
-                docs.extend(m._ids[k] + offset for k in found)
-                values.extend(m._values[k] for k in found)
-            m._next_block()
-    return docs, values
 
 
 def advance(ends: set[int], positions: list[int], slop: int) -> set[int]:
