@@ -5,9 +5,10 @@ sorts the pool (spilling runs to disk past its memory limit) and hands the sorte
 one at a time to the codec, which buffers them into blocks of 128. In pure Python that is
 several calls and tuples per posting: most of the time of `indexer build`.
 
-`GroupingSegmentWriter` keeps, per field and term, the documents, weights and values in
-arrays and lists as documents are added, and writes each term's posting blocks with slices:
-Python work per term and per block, C work per posting. The files it writes are the Whoosh 3
+`GroupingSegmentWriter` keeps each field's postings as columns (term number, document,
+weight, value) filled by C-level extends as documents are added, groups them by term with one
+stable sort, and writes each term's posting blocks with slices: Python work per term and per
+block, C work per posting. The files it writes are the Whoosh 3
 codec's, byte for byte the same as Whoosh's own writer makes from the same documents
 (tests/test_segment.py), so every reader, merge and tool of Whoosh reads them unchanged.
 
