@@ -33,6 +33,7 @@ from indexer.schema import FilingCodec, FilingSchema, filing_id, to_fields
 from indexer.segment import GroupingSegmentWriter
 from indexer.sources import SourceFile, walk
 from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
+from indexer.verify import BUILD_CHECKS, verify_generation
 
 STAGING = "staging.sqlite"
 ORPHAN_POLL_S = 0.1  # how often a worker checks that its build is still alive
@@ -40,6 +41,10 @@ TASKS_PER_WORKER = 500  # files a parse worker reads before a fresh process repl
 GC_ALLOCATIONS = 50_000  # container objects allocated between garbage collections
 WRITER_MB = 256  # posting pool memory per Whoosh writer before it spills to disk
 MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
+
+
+class BuildFailed(Exception):
+    """A build that finished writing but must not be served."""
 
 
 @dataclass
@@ -288,9 +293,20 @@ class Build:
         finally:
             staging.close()
             (gen / STAGING).unlink(missing_ok=True)
+        self._check(gen)
         indexdir.swap_in(self.root, gen)
         indexdir.remove_old_generations(self.root)
         rep.generation = gen.name
+
+    def _check(self, gen: Path) -> None:
+        """Refuse to serve a generation whose index and store disagree (its hits would 404)."""
+        report = verify_generation(self.root, gen, BUILD_CHECKS)
+        if not report.ok:
+            failed = "; ".join(f"{c.name}: {c.detail}" for c in report.checks if not c.ok)
+            raise BuildFailed(
+                f"the new generation failed verification and was not swapped in ({failed}); "
+                "the previous generation keeps serving"
+            )
 
     @staticmethod
     def _changed(f: SourceFile, prev_files: dict) -> bool:
@@ -457,7 +473,7 @@ def write_segment(task: tuple[str, str, list[str], int]):
                 shard.put_packed(fid, *rows[0])
             else:
                 shard.put_filing(fid, filing)
-            writer.add_document(**to_fields(filing))
+            writer.add_document(**to_fields(filing, fid))
             written.add(fid)
             merged += len(rows) - 1
         shard.commit()

@@ -69,8 +69,8 @@ def parse(paths: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
+    from indexer.build import BuildFailed, quiet_gc
     from indexer.build import build as run_build
-    from indexer.build import quiet_gc
 
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
@@ -79,6 +79,8 @@ def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
         )
     except indexdir.IndexBusy as e:
         raise CliError(str(e), EXIT_BUSY) from None
+    except BuildFailed as e:
+        raise CliError(str(e), 1) from None
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -376,7 +376,11 @@ def _fill(best: Filing, other: Filing) -> None:
             setattr(best, name, getattr(other, name))
     have = {d.filename for d in best.documents if d.filename}
     have_types = {d.type for d in best.documents if d.type and d.text}
+    have_texts = {d.text for d in best.documents if d.text}
     for d in other.documents:
-        if d.filename not in have and not (best.kind == "submission" and d.type in have_types):
-            best.documents.append(d)
+        if d.filename in have or (best.kind == "submission" and d.type in have_types):
+            continue
+        if d.text and d.text in have_texts:  # a copy of a document it holds (same file twice)
+            continue
+        best.documents.append(d)
     best.sources = sorted({*best.sources, *other.sources})

@@ -235,10 +235,10 @@ def _keywords(values) -> str:
     return ",".join(v for v in seen if v)
 
 
-def summary(filing: Filing) -> dict:
+def summary(filing: Filing, fid: str) -> dict:
     """Return the small dict a search hit shows, stored with each indexed filing."""
     return {
-        "id": filing_id(filing),
+        "id": fid,
         "accession": filing.accession,
         "form_type": filing.form_type,
         "root_form": filing.root_form,
@@ -274,14 +274,19 @@ def _date(iso: str | None) -> datetime | None:
         return None
 
 
-def to_fields(filing: Filing) -> dict:
-    """Map a filing to the fields of one index document: the one row → document mapping."""
+def to_fields(filing: Filing, fid: str | None = None) -> dict:
+    """Map a filing to the fields of one index document: the one row → document mapping.
+
+    `fid` is the key the filing was staged and stored under (the build passes it, so the index
+    and the side store can never disagree); without it, the key is computed from the filing.
+    """
+    fid = fid or filing_id(filing)
     names = [f.name for f in filing.filers]
     names += [n.name for f in filing.filers for n in f.former_names]
     fields = {
-        "id": filing_id(filing),
+        "id": fid,
         "accession": filing.accession or "",
-        "summary": summary(filing),
+        "summary": summary(filing, fid),
         "body": filing.text,
         "company": "\n".join(n for n in [filing.company, *names] if n),
         "signer": "\n".join(f"{s.name} {s.title or ''}" for s in filing.signers),

@@ -68,7 +68,11 @@ class Opened:
 def verify(index_dir: str | Path) -> VerifyReport:
     """Verify the serving generation of `index_dir`; raise NoIndex when nothing is built."""
     root = Path(index_dir)
-    path = indexdir.require_generation(root)
+    return verify_generation(root, indexdir.require_generation(root), CHECKS)
+
+
+def verify_generation(root: Path, path: Path, checks) -> VerifyReport:
+    """Run `checks` on the generation at `path` (serving or not yet swapped in)."""
     report = VerifyReport(index_dir=str(root), generation=path.name)
     try:
         opened = open_checked(path)
@@ -78,7 +82,7 @@ def verify(index_dir: str | Path) -> VerifyReport:
     try:
         report.filings, report.index_docs = len(opened.store_ids), opened.gen.ix.doc_count()
         report.checks.append(Check("opens", True, "Whoosh index and side store open"))
-        for check in CHECKS:
+        for check in checks:
             report.checks.append(run_check(check, opened))
     finally:
         opened.store.close()
@@ -188,6 +192,11 @@ CHECKS: tuple[Callable[[Opened], Check], ...] = (
     check_manifest,
     check_search,
 )
+
+
+# What a build checks of its new generation before it swaps it in: the bookkeeping that a
+# search hit's link depends on (a hit whose id the store lacks answers 404)
+BUILD_CHECKS: tuple[Callable[[Opened], Check], ...] = (check_counts, check_ids, check_manifest)
 
 
 def search_total(gen: Generation, q: str) -> int:

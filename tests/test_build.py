@@ -10,13 +10,16 @@ import sys
 import time
 from pathlib import Path
 
+from click.testing import CliRunner
 from whoosh.qparser import QueryParser
 
 from indexer import indexdir
 from indexer.build import build
+from indexer.cli import main
 from indexer.parse import merge, parse_path
 from indexer.schema import filing_id
 from indexer.store import Store
+from indexer.verify import verify
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED
 
 # An 8-K in EDGAR's archive layout: full submission, header and primary document of one accession
@@ -256,6 +259,42 @@ def test_copies_of_a_headerless_filing_are_one_filing(tmp_path):
     copy_into(tmp_path / "b", [SEED])
     report = build([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "index", jobs=1)
     assert (report.filings_total, report.duplicates_merged) == (1, 1)
+    assert verify(tmp_path / "index").ok
+    (hit,) = search_ids(tmp_path / "index", "immunogen")
+    store = Store(indexdir.require_generation(tmp_path / "index"), readonly=True)
+    filing = store.filing(hit)  # the hit's link opens: the store holds the searched id
+    store.close()
+    assert filing is not None and filing.text_chars == parse_path(str(SEED))[0].text_chars
+
+
+def test_copies_added_one_build_at_a_time_equal_one_clean_build(tmp_path):
+    """The README's own first build, incrementally: the bundled example, then the seed."""
+    copy_into(tmp_path / "a", [SEED])
+    copy_into(tmp_path / "b", [SEED])
+    build([str(tmp_path / "a")], tmp_path / "index", jobs=1)
+    build([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "index", jobs=1)
+    build([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "clean", jobs=1)
+    assert verify(tmp_path / "index").ok
+    assert serving_ids(tmp_path / "index") == serving_ids(tmp_path / "clean")
+
+
+def test_a_generation_failing_verify_is_never_swapped_in(tmp_path):
+    """Damage the serving store; the next build clones it, fails its checks and is refused."""
+    copy_into(tmp_path / "src", SMALL[:3])
+    root = tmp_path / "index"
+    build([str(tmp_path / "src")], root, jobs=1)
+    serving_before = indexdir.require_generation(root)
+    store = Store(serving_before)
+    store.delete_filing(next(store.filing_ids()))
+    store.commit()
+    store.close()
+    copy_into(tmp_path / "src", SMALL[3:])
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "--index-dir", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "failed verification and was not swapped in" in result.output
+    assert "ids:" in result.output
+    assert indexdir.require_generation(root) == serving_before
+    assert [g for g in root.glob("gen-*") if g != serving_before] == []
 
 
 def test_a_build_whose_workers_are_replaced_ends(tmp_path):
