@@ -61,6 +61,7 @@ class FileResult:
     parts: list[tuple[str, bytes, bytes]] = field(default_factory=list)
     nbytes: int = 0
     ids: list[str] = field(default_factory=list)  # the parts' filing ids, once they are staged
+    notes: list[str] = field(default_factory=list)  # text the file lost, and why
 
     def staged(self) -> None:
         """Let go of the parts once they are in the staging database, keeping their ids: held
@@ -83,6 +84,7 @@ class BuildReport:
     duplicates_merged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    text_lost: list[tuple[str, str]] = field(default_factory=list)  # indexed, but not all text
     bytes_read: int = 0
     elapsed_s: float = 0.0
     parse_s: float = 0.0  # reading and parsing files (worker processes)
@@ -106,6 +108,7 @@ class BuildReport:
             "duplicates_merged": self.duplicates_merged,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "text_lost": [{"path": p, "reason": r} for p, r in self.text_lost],
             "bytes_read": self.bytes_read,
             "elapsed_s": round(self.elapsed_s, 3),
             "parse_s": round(self.parse_s, 3),
@@ -131,6 +134,7 @@ def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
             res.status = "unchanged"
             return res
         filings = parse_bytes(data, src.path)
+        res.notes = [note for f in filings for note in f.notes]
         by_id: dict[str, list] = {}
         for f in filings:
             by_id.setdefault(filing_id(f), []).append(f)
@@ -329,6 +333,7 @@ class Build:
                 self.report.skipped.append((res.path, res.reason))
             elif res.status == "failed":
                 self.report.failed.append((res.path, res.reason))
+            self.report.text_lost += [(res.path, note) for note in res.notes]
             bar.update(1)
             indexdir.checkpoint("parsing")
 
@@ -338,6 +343,7 @@ class Build:
             bar.close()
         self.report.skipped.sort()
         self.report.failed.sort()
+        self.report.text_lost.sort()
 
     def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
         """Return ids whose filing must be rewritten: new, changed or vanished contributions."""

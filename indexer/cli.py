@@ -96,7 +96,8 @@ def print_report(report) -> None:
         f"{r.filings_removed} removed, {r.duplicates_merged} duplicates merged; "
         f"{r.filings_total} filings in {r.index_dir}"
     )
-    for label, rows in (("skipped", r.skipped), ("failed", r.failed)):
+    lost = "indexed without all their text"
+    for label, rows in (("skipped", r.skipped), ("failed", r.failed), (lost, r.text_lost)):
         if rows:
             click.echo(f"{len(rows)} {label}:")
             for path, reason in rows:

@@ -128,6 +128,8 @@ class Filing:
     exhibits: list[Exhibit] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     kind: str = "submission"  # submission | header | document: how complete the source was
+    # what of the file's text was dropped or cut, and why (for the build summary; not recorded)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def text_chars(self) -> int:
@@ -140,6 +142,7 @@ class Filing:
     def to_record(self) -> dict[str, Any]:
         """Return the JSON record of this filing (`indexer parse` prints it)."""
         rec = dataclasses.asdict(self)
+        del rec["notes"]
         rec["documents"] = [
             {
                 "type": d.type,

@@ -52,6 +52,8 @@ EXHIBIT_TYPE = re.compile(r"^EX-\d", re.I)
 EXHIBIT_PREFIX = re.compile(r"^EX(?:HIBIT)?[-.\s]*")
 # Control bytes that text does not hold (all below space but \t \n \v \f \r)
 CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+# Files that are headers by name: EDGAR's header file and index-headers page
+HEADER_FILE_SUFFIXES = (".hdr.sgml", "index-headers.html", "index-headers.htm")
 FILER_ROLE_ORDER = ("filer", "subject-company", "issuer", "filed-by", "reporting-owner")
 
 
@@ -99,12 +101,30 @@ def check_bytes(data: bytes) -> None:
 def from_submission(text: str, source: str) -> Filing:
     """Read one SGML submission (or header-only file) into a filing."""
     header_text, raws = sgml.split_submission(text)
+    if not raws and (stripped := sgml.split_stripped(text)):
+        header_text, raws = stripped  # its tags were stripped, its text is all there
     header = parse_header(header_text)
     if not raws:
         if not (header.accession or header.filers or header.form_type):
             raise ParseError("SGML header without any readable field")
-        return assemble(header, [], CoverInfo(), {}, source, kind="header")
-    return from_documents(header, raws, source, kind="submission")
+        filing = assemble(header, [], CoverInfo(), {}, source, kind="header")
+        filing.notes = header_only_notes(text, source)
+        return filing
+    filing = from_documents(header, raws, source, kind="submission")
+    if sgml.is_cut(text):
+        last = raws[-1]
+        name = f" ({last.filename or last.type})" if last.filename or last.type else ""
+        filing.notes.append(f"cut short inside document {len(raws)}{name}: its text is incomplete")
+    return filing
+
+
+def header_only_notes(text: str, source: str) -> list[str]:
+    """Say why a submission file holds no text, unless it is a header file by its name."""
+    if sgml.is_cut(text):
+        return ["cut short inside the SEC header: no document text"]
+    if source.lower().endswith(HEADER_FILE_SUFFIXES):
+        return []
+    return ["header only: the file holds no document text"]
 
 
 def from_standalone(text: str, source: str) -> Filing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -24,6 +25,27 @@ HEADER_NEAR_START = re.compile(
 DOCUMENT_OPENING = re.compile(r"\s*<DOCUMENT>")
 # A document's own tags before <TEXT>: "<TYPE>EX-99.1", value up to end of line or next tag
 DOC_TAG = re.compile(r"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>[ \t]*([^<\n]*)")
+
+# What a document's tags leave once a text pipeline stripped every tag: its type and sequence
+# on lines of their own, then its file name if it had one ("EX-99.1\n2\nex991.htm\n")
+STRIPPED_DOC = re.compile(
+    r"^[ \t]*([A-Z0-9][A-Z0-9 .,/&()-]{0,40}?)[ \t]*\n[ \t]*(\d{1,4})[ \t]*\n"
+    r"(?:[ \t]*([\w.-]{1,120}\.[A-Za-z0-9]{2,5})[ \t]*\n)?",
+    re.M,
+)
+# A line an SEC header is made of: "FILED AS OF DATE:  20220428", "<ACCESSION-NUMBER>…",
+# "0000018230-22-000107.txt : 20220428", "20220428063203", or a blank line
+HEADER_LINE = re.compile(
+    r"[ \t]*(?:[A-Z][A-Z0-9 .,&/()'-]*:.*|<.*|\S+\.(?:txt|nc|hdr\.sgml)\s*:\s*\d{8}|\d{14}|)"
+)
+# A header that was not stripped: its own tags
+HEADER_TAGS = ("<SEC-HEADER>", "<SUBMISSION>", "<SEC-DOCUMENT>", "<IMS-HEADER>")
+# The end of a blank line, just before a stripped document's first line
+BLANK_BEFORE = re.compile(r"\n[ \t\r]*\n[ \t]*$")
+# Attachments for machines, not readers (XBRL instances, schemas, viewer scripts and styles):
+# once stripped, their tags no longer tell them apart from prose, their file names still do
+MACHINE_FILE = re.compile(r"\.(?:xml|xsd|json|js|css)$", re.I)
+MIN_STRIPPED_BODY = 200  # characters after a tag-less header that make it more than a header
 
 DOC_OPEN, DOC_CLOSE = "<DOCUMENT>", "</DOCUMENT>"
 TEXT_OPEN, TEXT_CLOSE = "<TEXT>", "</TEXT>"
@@ -130,4 +152,76 @@ def read_document(chunk: str) -> RawDocument:
         filename=tags.get("FILENAME") or None,
         description=tags.get("DESCRIPTION") or None,
         body=body,
+    )
+
+
+def is_cut(text: str) -> bool:
+    """Tell whether a submission ends inside its header or inside a document."""
+    if DOC_OPEN not in text:
+        return "<SEC-HEADER>" in text[:4096] and "</SEC-HEADER>" not in text
+    last = text.rfind(DOC_OPEN)
+    return text.find(DOC_CLOSE, last) < 0
+
+
+def split_stripped(text: str) -> tuple[str, list[RawDocument]] | None:
+    """Split a submission whose tags a text pipeline stripped: a `KEY: value` header, then
+    documents each opened by what its tags left (type, sequence and file name lines).
+
+    Returns None for a header with its own tags or with no more than a header's lines.
+    """
+    head = text[:4096]
+    if any(tag in head for tag in HEADER_TAGS):
+        return None
+    starts = _stripped_starts(text)
+    end = starts[0].start() if starts else _header_end(text)
+    if len(text[end:].strip()) < MIN_STRIPPED_BODY:
+        return None
+    if not starts:
+        return text[:end], [RawDocument(sequence=1, body=text[end:])]
+    bounds = [m.start() for m in starts[1:]] + [len(text)]
+    docs = [_stripped_document(text, m, b) for m, b in zip(starts, bounds, strict=True)]
+    for doc in docs[1:]:
+        if MACHINE_FILE.search(doc.filename or ""):
+            doc.body = ""
+    return text[:end], docs
+
+
+def _stripped_starts(text: str) -> list[re.Match]:
+    """Return where stripped documents start: after a blank line, numbered 1, 2, 3 … in turn
+    (a line of capitals over a line holding a number is common in prose; the run of sequence
+    numbers, each after the blank lines its closing tags left, is not)."""
+    starts: list[re.Match] = []
+    for m in STRIPPED_DOC.finditer(text):
+        before = text[max(0, m.start() - 16) : m.start()]
+        if int(m[2]) == len(starts) + 1 and (m.start() == 0 or BLANK_BEFORE.search(before)):
+            starts.append(m)
+    return starts
+
+
+def _header_end(text: str) -> int:
+    """Return where the lines a header is made of end."""
+    at = 0
+    while at < len(text):
+        nl = text.find("\n", at)
+        nl = len(text) if nl < 0 else nl
+        if not HEADER_LINE.fullmatch(text, at, nl):
+            return at
+        at = nl + 1
+    return len(text)
+
+
+def _stripped_document(text: str, m: re.Match, end: int) -> RawDocument:
+    """Read one stripped document: its type, sequence, file name, then a description line
+    when a blank line (its <TEXT> tag) follows it, then the body."""
+    body_at = m.end()
+    nl = text.find("\n", body_at, end)
+    description = None
+    if nl > body_at and text[nl + 1 : nl + 2] in ("\n", "\r") and nl - body_at <= 255:
+        description, body_at = text[body_at:nl].strip() or None, nl + 1
+    return RawDocument(
+        type=m[1].strip(),
+        sequence=int(m[2]),
+        filename=m[3],
+        description=description,
+        body=html.unescape(text[body_at:end]),  # the tags went, their entities stayed
     )
