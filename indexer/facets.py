@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
-from indexer.filters import Filters
+from indexer.filters import UNDATED, Filters
 from indexer.items import MODERN_ITEMS
 from indexer.schema import FACET_FIELDS
 
@@ -39,6 +39,8 @@ def value_label(facet: str, value: str) -> str:
     """Return how a facet value is shown: items get their title."""
     if facet == "items" and value in MODERN_ITEMS:
         return f"{value} {MODERN_ITEMS[value]}"
+    if facet == "year" and value == UNDATED:
+        return "no known filing date"
     return value
 
 

@@ -154,6 +154,10 @@ def words_query(field: str, text: str, analyzer) -> Q.Query | None:
     return terms[0] if len(terms) == 1 else Q.And(terms)
 
 
+# The year facet's value for a filing whose filing date no file states
+UNDATED = "undated"
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a search is restricted to. Values within one attribute are ORed, attributes ANDed."""
@@ -174,6 +178,7 @@ class Filters:
     signer: str | None = None  # words in signers' names or titles
     signers: tuple[str, ...] = ()  # exact signer names (the signer facet's values)
     exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
+    include_undated: bool = False  # filing-date filters keep filings with no known date
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
@@ -184,6 +189,14 @@ class Filters:
         values = getattr(self, name)
         new = tuple(v for v in values if v != value) if value in values else (*values, value)
         return replace(self, **{name: new})
+
+    def dated(self) -> bool:
+        """Tell whether a filing-date filter (dates or years) leaves out undated filings."""
+        return bool(self.filed_from or self.filed_to or set(self.years) - {UNDATED})
+
+    def without_dates(self) -> Filters:
+        """Return these filters without their filing-date conditions."""
+        return replace(self, filed_from=None, filed_to=None, years=(), include_undated=False)
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """Return the values of a facet these filters select."""
@@ -213,6 +226,21 @@ def _form_clauses(forms: tuple[str, ...]) -> list[Q.Query]:
     return clauses + [Q.Not(q) for q in exclude]
 
 
+def filed_clause(f: Filters) -> Q.Query | None:
+    """Match the filing dates and years asked for, and undated filings if they are included."""
+    dated = [
+        date_range("filed", f.filed_from, f.filed_to, "filed")
+        if f.filed_from or f.filed_to
+        else None,
+        _any([Q.Term("year", y.strip()) for y in f.years]),
+    ]
+    dated = [c for c in dated if c is not None]
+    if not dated:
+        return None
+    clause = dated[0] if len(dated) == 1 else Q.And(dated)
+    return Q.Or([clause, Q.Term("year", UNDATED)]) if f.include_undated else clause
+
+
 def build_filters(filters: Filters) -> Q.Query | None:
     """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
     from indexer.schema import name_analyzer
@@ -224,13 +252,10 @@ def build_filters(filters: Filters) -> Q.Query | None:
         _any([cik_query(c, "ciks") for c in f.ciks]),
         words_query("company", f.company, names) if f.company else None,
         _any([Q.Term("company_name", c) for c in f.companies]),
-        date_range("filed", f.filed_from, f.filed_to, "filed")
-        if f.filed_from or f.filed_to
-        else None,
+        filed_clause(f),
         date_range("period", f.period_from, f.period_to, "period")
         if f.period_from or f.period_to
         else None,
-        _any([Q.Term("year", y.strip()) for y in f.years]),
         _any([items_query(i, "items") for i in f.items]),
         _any([state_query("inc_state", s, "states") for s in f.states]),
         _any([state_query("biz_state", s, "biz_states") for s in f.biz_states]),

@@ -118,6 +118,7 @@ class Filing:
     form_type: str | None = None
     root_form: str | None = None
     filed: str | None = None
+    filed_source: str | None = None  # the file whose SEC header stated the filing date
     period: str | None = None
     company: str | None = None
     cik: str | None = None

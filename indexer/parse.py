@@ -210,6 +210,7 @@ def assemble(
         form_type=form_type,
         root_form=root_form(form_type) if form_type else None,
         filed=header.filed,
+        filed_source=source if header.filed else None,
         period=header.period or iso_or_none(dei.get("DocumentPeriodEndDate")) or cover.period,
         company=company,
         cik=(primary.cik if primary else None) or cik10(dei.get("EntityCentralIndexKey")),
@@ -391,6 +392,8 @@ def _fill(best: Filing, other: Filing) -> None:
     for name in ("form_type", "root_form", "filed", "period", "company", "cik"):
         if getattr(best, name) is None:
             setattr(best, name, getattr(other, name))
+            if name == "filed":  # the date of another file of the accession: say which
+                best.filed_source = other.filed_source
     for name in ("filers", "items", "signers", "exhibits"):
         if not getattr(best, name):
             setattr(best, name, getattr(other, name))

@@ -16,6 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
 from whoosh.formats import Positions
 
+from indexer.filters import UNDATED
 from indexer.model import Filing
 from indexer.positions import body_columns
 from indexer.states import state_code
@@ -303,7 +304,8 @@ def to_fields(filing: Filing, fid: str | None = None) -> dict:
         "file_number": _keywords(f.file_number for f in filing.filers),
         "exhibit_type": _keywords(e.type for e in filing.exhibits),
         "signer_name": _keywords(s.name for s in filing.signers),
-        "year": (filing.filed or filing.period or "")[:4],
+        # the same date the filed-date filters read, so the two always agree
+        "year": filing.filed[:4] if filing.filed else UNDATED,
     }
     for name in ("filed", "period"):
         if (value := _date(getattr(filing, name))) is not None:

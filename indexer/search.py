@@ -17,13 +17,13 @@ import heapq
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from whoosh import query as Q
 
 from indexer.facets import FACET_SIZE, MAX_FACET_SIZE, DocValues, count_facets
-from indexer.filters import Filters, QueryError, build_filters
+from indexer.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query import MAX_PER_PAGE, ParsedQuery, parse_query
 from indexer.searcher import Generation, SearchIndex, View, open_index
 from indexer.snippets import snippets
@@ -106,6 +106,8 @@ class SearchResult:
     timed_out: bool
     elapsed_ms: float
     generation: str
+    # filings the filing-date filter left out for having no known date (None: no such filter)
+    undated: int | None = None
 
     @property
     def pages(self) -> int:
@@ -121,6 +123,7 @@ class SearchResult:
             "per_page": r.per_page,
             "pages": self.pages,
             "total": self.total,
+            "undated": self.undated,
             "timed_out": self.timed_out,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "hits": [asdict(h) for h in self.hits],
@@ -218,7 +221,17 @@ def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
         timed_out=view.engine.timed_out,
         elapsed_ms=(time.monotonic() - start) * 1000,
         generation=gen.name,
+        undated=count_undated(view, parsed, request.filters),
     )
+
+
+def count_undated(view: View, parsed: ParsedQuery, filters: Filters) -> int | None:
+    """Count the matches a filing-date filter leaves out because no file states their date."""
+    if not filters.dated() or filters.include_undated:
+        return None
+    undated = replace(filters.without_dates(), years=(UNDATED,))
+    parts = [q for q in (parsed.query, build_filters(undated)) if q is not None]
+    return len(view.engine.docs(Q.And(parts) if len(parts) > 1 else parts[0]))
 
 
 def match(gen: Generation, request: SearchRequest, start: float):

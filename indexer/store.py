@@ -71,6 +71,7 @@ def filing_from_record(rec: dict, texts: list[str]) -> Filing:
         form_type=rec["form_type"],
         root_form=rec["root_form"],
         filed=rec["filed"],
+        filed_source=rec.get("filed_source"),
         period=rec["period"],
         company=rec["company"],
         cik=rec["cik"],

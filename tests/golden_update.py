@@ -34,6 +34,7 @@ def relativize(record: dict[str, Any]) -> dict[str, Any]:
         **record,
         "source": relative(record["source"]),
         "sources": [relative(s) for s in record["sources"]],
+        "filed_source": record["filed_source"] and relative(record["filed_source"]),
     }
 
 

@@ -73,7 +73,7 @@ def facet_values(rec: dict) -> dict[str, set]:
     values = {
         "form": {rec["root_form"]},
         "company": {rec["company"]},
-        "year": {(rec["filed"] or rec["period"] or "")[:4]},
+        "year": {rec["filed"][:4] if rec["filed"] else "undated"},  # the filed date, as filters
         "items": {i["normalized"] for i in rec["items"]},
         "state": {state_code(f["state_of_incorporation"]) for f in filers},
         "biz_state": {state_code(f["business_state"]) for f in filers},

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from flask import Blueprint, request
 
-from indexer.filters import Filters
+from indexer.filters import UNDATED, Filters
 from indexer.search import MAX_PAGE, SearchRequest, search
 from webapp import params, urls
 from webapp.errors import ApiError
@@ -65,7 +65,8 @@ def histogram(year_facet: dict, links: Links) -> dict:
                 "url": links.toggle("year", str(year)) if n else None,
             }
         )
-    return {"bars": bars, "missing": year_facet["missing"]}
+    undated = sum(v["count"] for v in year_facet["values"] if v["value"] == UNDATED)
+    return {"bars": bars, "missing": year_facet["missing"] + undated}
 
 
 def company_page(cik: str):

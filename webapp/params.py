@@ -49,9 +49,12 @@ FILTER_PARAMS = {
     "signer": "signer",  # words in signers' names or titles
     "signer_name": "signers",  # exact signer names (the signer facet)
     "exhibit": "exhibits",
+    "undated": "include_undated",  # "include": filing-date filters keep undated filings
 }
+UNDATED_CHOICES = ("include", "exclude")
 PARAM_OF = {attr: param for param, attr in FILTER_PARAMS.items()}
 LIST_ATTRS = {f.name for f in fields(Filters) if f.default == ()}
+FLAG_ATTRS = {f.name for f in fields(Filters) if f.default is False}
 
 
 def bad(param: str, message: str) -> ApiError:
@@ -110,7 +113,11 @@ def parse_filters(args: MultiDict, exclude: tuple[str, ...] = ()) -> Filters:
     """Read the filters a URL sets (see FILTER_PARAMS); `exclude` names parameters ignored."""
     values: dict = {}
     for param, attr in FILTER_PARAMS.items():
-        if param not in exclude:
+        if param in exclude:
+            continue
+        if attr in FLAG_ATTRS:
+            values[attr] = choice_arg(args, param, UNDATED_CHOICES, "exclude") == "include"
+        else:
             read = list_arg if attr in LIST_ATTRS else text_arg
             values[attr] = read(args, param)
     filters = Filters(**values)

@@ -8,11 +8,13 @@ a template.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from indexer.filters import Filters
 from indexer.search import SORTS, SearchResult
 from webapp import urls
 from webapp.params import PARAM_OF
-from webapp.urls import Links
+from webapp.urls import Links, url_value
 
 # How each sort is offered
 SORT_LABELS = {
@@ -40,6 +42,7 @@ FILTER_LABELS = {
     "signer": "Signer has",
     "signers": "Signer",
     "exhibits": "Exhibit",
+    "include_undated": "Filings with no known date",
 }
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)
@@ -94,7 +97,7 @@ def active_filters(filters: Filters, links: Links) -> list[dict]:
                     "name": name,
                     "param": PARAM_OF[name],
                     "label": FILTER_LABELS[name],
-                    "value": v,
+                    "value": "included" if v is True else v,
                     "remove_url": remove,
                 }
             )
@@ -126,11 +129,24 @@ def count_text(total: int, page: int, per_page: int, shown: int) -> str:
     return f"{total:,} {noun} ({first:,}–{first + shown - 1:,} shown)"
 
 
+def undated_note(undated: int | None, links: Links) -> dict | None:
+    """Say how many filings a date filter left out for having no known date, with the link
+    that includes them."""
+    if not undated:
+        return None
+    noun = "filing has" if undated == 1 else "filings have"
+    return {
+        "text": f"{undated:,} matching {noun} no known filing date and the date filter left "
+        f"{'it' if undated == 1 else 'them'} out.",
+        "url": links.url(filters=replace(links.req.filters, include_undated=True), page=1),
+    }
+
+
 def form_state(result: SearchResult, action: str) -> dict:
     """Return what the search form shows and the filters it carries along as hidden inputs."""
     req = result.request
     hidden = [
-        [PARAM_OF[name], v]
+        [PARAM_OF[name], url_value(v)]
         for name, value in req.filters.to_json().items()
         if name not in FORM_FIELDS
         for v in (value if isinstance(value, list) else [value])
@@ -160,6 +176,7 @@ def results_data(result: SearchResult, links: Links, action: str, max_page: int)
     ]
     data["pagination"] = pagination(req.page, result.pages, links, max_page)
     data["count_text"] = count_text(result.total, req.page, req.per_page, len(result.hits))
+    data["undated_note"] = undated_note(result.undated, links)
     if data["suggestion"]:
         data["suggestion"] = {**data["suggestion"], "url": links.query(data["suggestion"]["q"])}
     data["form"] = form_state(result, action)

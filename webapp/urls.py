@@ -26,12 +26,19 @@ def request_args(req: SearchRequest) -> dict:
     args: dict = {"q": req.q or None}
     for param, attr in FILTER_PARAMS.items():
         value = getattr(req.filters, attr)
-        args[param] = list(value) if isinstance(value, tuple) else value
+        args[param] = url_value(value)
     args["sort"] = req.sort if req.sort != DEFAULT_SORT else None
     args["page"] = req.page if req.page != 1 else None
     args["per_page"] = req.per_page if req.per_page != DEFAULT_PER_PAGE else None
     args["facet_size"] = req.facet_size if req.facet_size != FACET_SIZE else None
     return {k: v for k, v in args.items() if v not in (None, [], "")}
+
+
+def url_value(value):
+    """Return a filter value as a URL holds it: tuples as lists, a set flag as "include"."""
+    if isinstance(value, bool):
+        return "include" if value else None
+    return list(value) if isinstance(value, tuple) else value
 
 
 class Links:
@@ -59,6 +66,7 @@ class Links:
         """Return the URL without one filter value (or without a single-valued filter)."""
         current = getattr(self.req.filters, name)
         new = tuple(v for v in current if v != value) if isinstance(current, tuple) else None
+        new = False if isinstance(current, bool) else new
         return self.url(filters=replace(self.req.filters, **{name: new}), page=1)
 
     def clear(self) -> str:
