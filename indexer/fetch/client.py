@@ -13,7 +13,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import requests
@@ -30,9 +30,10 @@ CONTACT = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 # '"df6d8fa2c4cdfacb7189adb522c498fe"' or '"…-gzip"': an ETag that is the MD5 of the decoded body
 MD5_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]{32})(?:-gzip)?"$')
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Space requests a little wider than 1/rate, so a server that sees them a few ms early or late
+# Space requests 10% wider than 1/rate (10/s gives 9.1/s), so a server that sees them up to
+# ~90 ms early or late (a new connection, a loaded machine: 66 ms measured on a busy 2-core box)
 # still never counts more than the cap in any one second
-SPACING_MARGIN = 1.02
+SPACING_MARGIN = 1.10
 MAX_WAIT_S = 300.0  # the longest Retry-After honoured; longer ones wait this long
 CHUNK = 1 << 16
 
@@ -65,23 +66,26 @@ class RateLimiter:
 
     def __init__(self, rate: float):
         self.interval = SPACING_MARGIN / rate
-        self.next_at = 0.0
+        self.last = -1e9
         self.lock = threading.Lock()
 
     def wait(self) -> None:
-        """Block until this caller's slot comes; slots are handed out in order."""
+        """Block until `interval` after the previous start; callers go one at a time.
+
+        The lock is held while sleeping and the start is taken after the sleep, so a thread
+        that wakes late pushes the next one back rather than letting two starts bunch up.
+        """
         with self.lock:
-            now = time.monotonic()
-            slot = max(now, self.next_at)
-            self.next_at = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+            delay = self.last + self.interval - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.last = time.monotonic()
 
 
 @dataclass
 class Reply:
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes = b""
 
 
@@ -164,7 +168,7 @@ class Client:
                         raise FetchError(f"HTTP {r.status_code}", r.status_code)
                     if r.status_code == 200:
                         sink(r)
-                    return Reply(r.status_code, dict(r.headers))
+                    return Reply(r.status_code, r.headers)  # case-insensitive
             except (requests.ConnectionError, requests.Timeout, Incomplete) as e:
                 last = short_reason(e)
                 time.sleep(self.delay(attempt, None))

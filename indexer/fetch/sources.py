@@ -177,7 +177,8 @@ def parse_index(text: str) -> Iterator[Filing]:
     if any("|" in line and line.startswith("CIK|") for line in lines[:20]):
         yield from _parse_master(lines)
         return
-    header = next((line for line in lines[:20] if "Company Name" in line), "")
+    starts = ("Form Type", "Company Name")  # the column header line, not the description
+    header = next((line for line in lines[:20] if line.startswith(starts)), "")
     form_first = header.startswith("Form Type")
     split_at = header.find("Company Name" if form_first else "Form Type")
     for line in lines:
