@@ -13,6 +13,7 @@ import email.utils
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,8 +70,7 @@ class Replay:
     def start(self) -> Replay:
         """Serve on a free port of 127.0.0.1 in a daemon thread."""
         handler = type("Handler", (ReplayHandler,), {"replay": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
@@ -99,6 +99,15 @@ class Replay:
         """Return the logged requests whose path contains `part`."""
         with self.lock:
             return [h for h in self.log if part in h.path]
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """Ignore clients that hang up (as fetch's pooled connections do at exit)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class ReplayHandler(BaseHTTPRequestHandler):

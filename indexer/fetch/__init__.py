@@ -100,6 +100,7 @@ def fetch(opts: FetchOptions) -> FetchReport:
         if not report.failed:
             store.state["last_fetch"] = today.isoformat()
     finally:
+        client.close()
         store.save()
         c = client.counters
         report.requests, report.retries, report.not_modified = c.requests, c.retries, c.not_mod

@@ -64,10 +64,16 @@ def check_user_agent(user_agent: str | None) -> str:
 class RateLimiter:
     """Space request starts evenly so that no second holds more than `rate` of them."""
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float = MAX_RATE):
         self.interval = SPACING_MARGIN / rate
         self.last = -1e9
         self.lock = threading.Lock()
+
+    def set_rate(self, rate: float) -> RateLimiter:
+        """Change the cap; the spacing from the last start carries over."""
+        with self.lock:
+            self.interval = SPACING_MARGIN / rate
+        return self
 
     def wait(self) -> None:
         """Block until `interval` after the previous start; callers go one at a time.
@@ -102,6 +108,10 @@ class Counters:
                 setattr(self, k, getattr(self, k) + v)
 
 
+# One limiter per process: clients made one after another (or side by side) share the cap
+LIMITER = RateLimiter()
+
+
 class Incomplete(Exception):
     """A body that ended early or does not match its ETag: retried, never kept."""
 
@@ -111,11 +121,12 @@ class Client:
 
     def __init__(self, user_agent: str, rate: float = MAX_RATE, tries: int = 6, backoff=1.0):
         self.user_agent = check_user_agent(user_agent)
-        self.limiter = RateLimiter(min(rate, MAX_RATE))
+        self.limiter = LIMITER.set_rate(min(rate, MAX_RATE))
         self.tries = tries
         self.backoff = backoff
         self.counters = Counters()
         self.local = threading.local()
+        self.sessions: list[requests.Session] = []
         self.sec_url = os.environ.get(SEC_URL_VAR, SEC_URL).rstrip("/")
         self.data_url = os.environ.get(DATA_URL_VAR, DATA_URL).rstrip("/")
 
@@ -124,10 +135,16 @@ class Client:
         s = getattr(self.local, "session", None)
         if s is None:
             s = self.local.session = requests.Session()
+            self.sessions.append(s)  # list.append is atomic: no lock needed
             s.mount("http://", HTTPAdapter(pool_maxsize=2, max_retries=0))
             s.mount("https://", HTTPAdapter(pool_maxsize=2, max_retries=0))
             s.headers.update({"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"})
         return s
+
+    def close(self) -> None:
+        """Close every thread's pooled connections."""
+        for s in self.sessions:
+            s.close()
 
     def get(self, url: str, headers: dict | None = None) -> Reply:
         """Return a verified reply held in memory (JSON, index files); 304 has no body."""
