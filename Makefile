@@ -8,7 +8,7 @@ PORT ?= 5000
 # The shared corpus of real filings is indexed too when it sits beside the checkout
 CORPUS := $(wildcard ../shared/corpus)
 
-.PHONY: setup run build serve test lint bench clean
+.PHONY: setup run build serve test lint bench bench-fetch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ N ?= 10000
 BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)
+
+# Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
+bench-fetch: setup
+	$(BIN)/python -m bench.fetch

@@ -268,6 +268,66 @@ def print_facets(facets: dict) -> None:
         click.echo("\n" + "\n".join(lines))
 
 
+# ---------------------------------------------------------------- fetch
+
+
+@main.command("fetch")
+@click.option("--cik", "ciks", multiple=True, help="Filer CIK (its submissions JSON).")
+@click.option("--ticker", "tickers", multiple=True, help="Ticker, by SEC's company_tickers.json.")
+@click.option("--form", "forms", multiple=True, help="Form (S-3 includes S-3/A); -FORM excludes.")
+@click.option("--filed-from", help="Filed on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--filed-to", help="Filed on or before.")
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Download folder (sec-edgar-downloader's layout).",
+)
+@click.option("--since-last", is_flag=True, help="Only what is new since the previous fetch.")
+@click.option("--user-agent", help="Your name and contact e-mail [$EDGAR_USER_AGENT].")
+@click.option(
+    "--rate",
+    type=click.FloatRange(0, 10, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Requests per second, all workers together (SEC allows at most 10).",
+)
+@click.option("--workers", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option("--build", "then_build", is_flag=True, help="Then index the folder (indexer build).")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def fetch_command(then_build, index_dir, as_json, **options) -> None:
+    """Download filings from EDGAR into a folder that `indexer build` reads."""
+    from indexer.fetch import BadUserAgent, FetchOptions, SelectionError, fetch
+
+    try:
+        report = fetch(FetchOptions(**options, progress=sys.stderr.isatty()))
+    except (BadUserAgent, SelectionError) as e:
+        raise CliError(str(e), EXIT_BAD_QUERY) from None
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        print_fetch(report)
+    if then_build:
+        build.callback((options["into"],), index_dir, None, False, False, as_json)
+    if report.failed:
+        sys.exit(1)
+
+
+def print_fetch(r) -> None:
+    """Print a fetch summary for people."""
+    click.echo(
+        f"{r.listed} filings selected: {r.fetched} fetched ({r.bytes / 2**20:.1f} MB), "
+        f"{r.skipped} already complete, {len(r.failed)} failed"
+    )
+    for what, reason in r.failed:
+        click.echo(f"  failed: {what}: {reason}")
+    click.echo(
+        f"{r.requests} requests ({r.retries} retries, {r.not_modified} not modified) in "
+        f"{r.elapsed_s:.1f} s, {r.requests_per_s:.1f} requests/s"
+    )
+
+
 # ---------------------------------------------------------------- verify
 
 EXIT_VERIFY_FAILED = 5  # the serving generation does not open or disagrees with its records
