@@ -16,10 +16,13 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
 from whoosh.formats import Positions
 
+from indexer import check_whoosh
 from indexer.filters import UNDATED
 from indexer.model import Filing
 from indexer.positions import body_columns
 from indexer.states import state_code
+
+check_whoosh()  # before any Whoosh internals are relied on
 
 # One token: an amount "1,234,567.89", a number or word with inner dots, dashes or slashes
 # ("0-17999", "u.s.c", "7.01", "10-k/a"), or a plain word

@@ -134,7 +134,7 @@ def test_every_field_of_the_mapping_exists_in_the_schema():
     fields = to_fields(parse_path(SEED)[0])
     assert set(fields) <= set(FilingSchema().names())
     assert fields["items"] == "7.01,9.01" and fields["items_legacy"] == "9,7"
-    assert fields["inc_state"] == "MA" and fields["year"] == "2002"
+    assert fields["inc_state"] == "MA" and fields["year"] == "undated"  # no header: no filing date
 
 
 @given(
@@ -157,3 +157,14 @@ def test_positions_decoded_all_at_once_equal_one_by_one(lists):
 def test_positions_decoding_refuses_other_values():
     with pytest.raises(ValueError, match="CompactPositions"):
         decode_groups([b"B\x01", b"Q\x01\x02"])
+
+
+def test_the_pinned_whoosh_is_what_is_installed():
+    """segment.py and engine.py rely on Whoosh internals: pyproject pins the release they fit."""
+    from importlib.metadata import requires
+
+    from indexer import WHOOSH_DIST, WHOOSH_VERSION, check_whoosh
+
+    check_whoosh()  # raises WrongWhoosh, naming what to install, for any other release
+    pins = [r for r in requires("edgar-search") if r.lower().startswith(WHOOSH_DIST)]
+    assert pins == [f"{WHOOSH_DIST}=={WHOOSH_VERSION}"]
