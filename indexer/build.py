@@ -282,7 +282,9 @@ class Build:
             self._parse(tasks, staging, prev_files)
             rep.parse_s = time.monotonic() - started
             affected = self._affected(prev_files, gone)
-            partners = prev_files.keys() - self.results.keys() - set(gone)
+            # a file touched but unchanged staged no parts: it is a partner like any other
+            read = {p for p, res in self.results.items() if res.status != "unchanged"}
+            partners = prev_files.keys() - read - set(gone)
             partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
             self._stage_partners(partners, prev_files, affected, staging)
             if not (self.results or gone or fresh):  # nothing on disk changed: keep serving

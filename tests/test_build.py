@@ -169,6 +169,21 @@ def test_a_vanished_unpruned_copy_keeps_its_filing_when_the_other_copy_changes(t
     assert build(paths, root, jobs=1, prune=True).filings_total == 1
 
 
+def test_a_touched_unchanged_document_stays_merged_when_its_header_changes(tmp_path):
+    """Found by test_build_property: a file touched but unchanged staged no part, and was not
+    taken as a partner either, so re-merging its filing dropped its document."""
+    src = tmp_path / "18230" / CAT.name
+    header, primary = copy_into(src, [CAT / f"{CAT.name}.hdr.sgml", CAT / "cat-20220428.htm"])
+    root = tmp_path / "index"
+    build([str(tmp_path / "18230")], root, jobs=1)
+    before = records(root)
+    os.utime(primary, ns=(time.time_ns(), time.time_ns() + 10**9))
+    header.write_bytes(header.read_bytes() + b"\n")
+    report = build([str(tmp_path / "18230")], root, jobs=1)
+    assert (report.files_parsed, report.filings_updated) == (1, 1) and verify(root).ok
+    assert records(root) == before
+
+
 def test_one_filing_per_accession_across_files(tmp_path):
     root = tmp_path / "index"
     report = build([str(CAT)], root, jobs=2)

@@ -228,7 +228,11 @@ class IncrementalBuilds(RuleBasedStateMachine):
     @precondition(lambda self: self.tree)
     @rule(data=st.data(), how=st.sampled_from(["append", "change"]), options=options)
     def modify(self, data, how, options):
+        """Change one file; maybe touch another first (same bytes, new mtime) in the same step."""
         rel = data.draw(st.sampled_from(sorted(self.tree)), label="file")
+        if data.draw(st.booleans(), label="touch another"):
+            touched = data.draw(st.sampled_from(sorted(self.tree)), label="touched")
+            self.write(touched, self.tree[touched])
         self.write(rel, modified(self.tree[rel], how, self.mtime))
         self.build(options)
 
