@@ -250,6 +250,7 @@ class Build:
         self.report = BuildReport(index_dir=str(root))
         self.results: dict[str, FileResult] = {}
         self.lock_fd: int | None = None
+        self.prev: Path | None = None  # the generation this build starts from
 
     def run(self, paths: list[str]) -> BuildReport:
         start = time.monotonic()
@@ -257,6 +258,7 @@ class Build:
         with indexdir.BuildLock(self.root) as lock:
             self.lock_fd = lock.fd
             prev = None if self.rebuild else indexdir.current_generation(self.root)
+            self.prev = prev
             prev_files = {}
             if prev:
                 prev_store = Store(prev, readonly=True)
@@ -284,9 +286,11 @@ class Build:
             self._parse(tasks, staging, prev_files)
             rep.parse_s = time.monotonic() - started
             affected = self._affected(prev_files, gone)
-            partners = prev_files.keys() - self.results.keys() - set(gone)
+            # a file touched but unchanged staged no parts: it is a partner like any other
+            read = {p for p, res in self.results.items() if res.status != "unchanged"}
+            partners = prev_files.keys() - read - set(gone)
             partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
-            self._reparse_partners(partners, prev_files, staging)
+            self._stage_partners(partners, prev_files, affected, staging)
             if not (self.results or gone or fresh):  # nothing on disk changed: keep serving
                 shutil.rmtree(gen, ignore_errors=True)
                 rep.filings_total = self._count_current()
@@ -358,12 +362,25 @@ class Build:
             ids.update(prev_files[p].ids)
         return ids
 
-    def _reparse_partners(self, partners: list[str], prev_files: dict, staging: Staging) -> None:
-        """Re-read unchanged files that share an accession with a changed one, to re-merge."""
-        for path in sorted(partners):
-            e = prev_files[path]
-            res = parse_task((SourceFile(path, e.size, e.mtime_ns), None))
-            staging.add(path, res.parts)
+    def _stage_partners(
+        self, partners: list[str], prev_files: dict, affected: set[str], staging: Staging
+    ) -> None:
+        """Stage the parts that unchanged or vanished (unpruned) files gave the filings to
+        re-merge: as the store kept them, else re-read (a store written before it kept parts)."""
+        if not partners or self.prev is None:
+            return
+        prev = Store(self.prev, readonly=True)
+        try:
+            for path in sorted(partners):
+                e = prev_files[path]
+                kept = [(fid, prev.part(path, fid)) for fid in e.ids if fid in affected]
+                if all(part for _fid, part in kept):
+                    staging.add(path, [(fid, *part) for fid, part in kept])
+                else:
+                    res = parse_task((SourceFile(path, e.size, e.mtime_ns), None))
+                    staging.add(path, res.parts)
+        finally:
+            prev.close()
 
     def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
         """Write the affected filings: new segments in parallel, deletions by the main writer."""
@@ -470,15 +487,17 @@ def write_segment(task: tuple[str, str, list[str], int]):
     written, merged = set(), 0
     try:
         for fid in ids:
-            sql = "SELECT record, texts FROM parts WHERE id = ? ORDER BY path"
+            sql = "SELECT path, record, texts FROM parts WHERE id = ? ORDER BY path"
             rows = staging.execute(sql, (fid,)).fetchall()
             if not rows:
                 continue
-            filing = merge([filing_from_record(unpack(r), unpack(t)) for r, t in rows])
+            filing = merge([filing_from_record(unpack(r), unpack(t)) for _p, r, t in rows])
             if len(rows) == 1:  # stored as parsed: no need to compress it again
-                shard.put_packed(fid, *rows[0])
+                shard.put_packed(fid, *rows[0][1:])
             else:
                 shard.put_filing(fid, filing)
+                for row in rows:  # kept to re-merge it when one of its files changes
+                    shard.put_part(fid=fid, path=row[0], record=row[1], texts=row[2])
             writer.add_document(**to_fields(filing, fid))
             written.add(fid)
             merged += len(rows) - 1

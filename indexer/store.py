@@ -2,6 +2,10 @@
 
 Whoosh holds only what search needs; the full record and every document's text live here,
 compressed, keyed by filing id, so views and snippets read one row instead of the index.
+
+A filing merged from several files also keeps each file's part as parsed (`parts`), so a later
+build re-merges it when one of its files changes without re-reading the others — and without
+losing the part of a file that has vanished but is not pruned.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL, reason TEXT, ids TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS filings (id TEXT PRIMARY KEY, record BLOB NOT NULL, texts BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS parts (
+    path TEXT NOT NULL, id TEXT NOT NULL, record BLOB NOT NULL, texts BLOB NOT NULL,
+    PRIMARY KEY (path, id)
+);
+CREATE INDEX IF NOT EXISTS parts_id ON parts (id);
 """
 
 
@@ -128,13 +137,42 @@ class Store:
         return {fid for fid in ids if has("SELECT 1 FROM filings WHERE id = ?", (fid,)).fetchone()}
 
     def delete_filings(self, ids: Iterable[str]) -> None:
+        """Delete these filings and the parts they were merged from."""
+        ids = list(ids)
         self.db.executemany("DELETE FROM filings WHERE id = ?", ((fid,) for fid in ids))
+        self.db.executemany("DELETE FROM parts WHERE id = ?", ((fid,) for fid in ids))
+
+    # parts
+    def put_part(self, path: str, fid: str, record: bytes, texts: bytes) -> None:
+        """Keep one file's packed part of a filing merged from several files."""
+        sql = "INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)"
+        self.db.execute(sql, (path, fid, record, texts))
+
+    def part(self, path: str, fid: str) -> tuple[bytes, bytes] | None:
+        """Return a file's packed part of a filing: kept, or the filing itself when it is the
+        only file the filing was made from; None when the store cannot tell."""
+        if self._has_parts():
+            sql = "SELECT record, texts FROM parts WHERE path = ? AND id = ?"
+            row = self.db.execute(sql, (path, fid)).fetchone()
+            if row:
+                return row
+        sql = "SELECT record, texts FROM filings WHERE id = ?"
+        row = self.db.execute(sql, (fid,)).fetchone()
+        if row and unpack(row[0]).get("sources") == [path]:
+            return row
+        return None
+
+    def _has_parts(self) -> bool:
+        """Tell whether this store keeps parts (stores written before it did not)."""
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'parts'"
+        return self.db.execute(sql).fetchone() is not None
 
     def absorb(self, shard_path: str | Path) -> None:
         """Copy every filing of a shard written by a worker into this store, then delete it."""
         self.db.commit()
         self.db.execute("ATTACH DATABASE ? AS shard", (str(shard_path),))
         self.db.execute("INSERT OR REPLACE INTO filings SELECT * FROM shard.filings")
+        self.db.execute("INSERT OR REPLACE INTO parts SELECT * FROM shard.parts")
         self.db.commit()
         self.db.execute("DETACH DATABASE shard")
         Path(shard_path).unlink()

@@ -128,6 +128,62 @@ def test_prune_drops_filings_of_vanished_files(tmp_path):
     assert "0001011438-98-000429" not in serving_ids(root)
 
 
+def records(root: Path) -> list[dict]:
+    store = Store(indexdir.require_generation(root), readonly=True)
+    try:
+        return list(store.records())
+    finally:
+        store.close()
+
+
+def test_a_vanished_unpruned_document_stays_merged_when_its_header_changes(tmp_path):
+    """Found by test_build_property: re-merging a filing re-read its other files, and one that
+    had vanished (not pruned) lost its part: the primary document's text left the filing."""
+    src = tmp_path / "18230" / CAT.name
+    header, primary = copy_into(src, [CAT / f"{CAT.name}.hdr.sgml", CAT / "cat-20220428.htm"])
+    root = tmp_path / "index"
+    build([str(tmp_path / "18230")], root, jobs=1)
+    before = records(root)
+    primary.unlink()
+    header.write_bytes(header.read_bytes() + b"\n")  # changed bytes, same header
+    report = build([str(tmp_path / "18230")], root, jobs=1)
+    assert report.filings_updated == 1 and verify(root).ok
+    assert records(root) == before  # the header's part re-read, the document's part kept
+
+
+def test_a_vanished_unpruned_copy_keeps_its_filing_when_the_other_copy_changes(tmp_path):
+    """Found by test_build_property: two copies of a header-less filing, one deleted without
+    --prune, the other changed: the deleted copy's filing was dropped while the manifest still
+    named it, so the build failed verification."""
+    (gone,) = copy_into(tmp_path / "a", [SEED])
+    (kept,) = copy_into(tmp_path / "b", [SEED])
+    root, paths = tmp_path / "index", [str(tmp_path / "a"), str(tmp_path / "b")]
+    build(paths, root, jobs=1)
+    old_id = serving_ids(root)[0]
+    gone.unlink()
+    kept.write_bytes(kept.read_bytes().replace(b"Sidney Street", b"zanzibarian Street"))
+    build(paths, root, jobs=1)
+    assert verify(root).ok
+    ids = serving_ids(root)
+    assert old_id in ids and len(ids) == 2
+    assert build(paths, root, jobs=1, prune=True).filings_total == 1
+
+
+def test_a_touched_unchanged_document_stays_merged_when_its_header_changes(tmp_path):
+    """Found by test_build_property: a file touched but unchanged staged no part, and was not
+    taken as a partner either, so re-merging its filing dropped its document."""
+    src = tmp_path / "18230" / CAT.name
+    header, primary = copy_into(src, [CAT / f"{CAT.name}.hdr.sgml", CAT / "cat-20220428.htm"])
+    root = tmp_path / "index"
+    build([str(tmp_path / "18230")], root, jobs=1)
+    before = records(root)
+    os.utime(primary, ns=(time.time_ns(), time.time_ns() + 10**9))
+    header.write_bytes(header.read_bytes() + b"\n")
+    report = build([str(tmp_path / "18230")], root, jobs=1)
+    assert (report.files_parsed, report.filings_updated) == (1, 1) and verify(root).ok
+    assert records(root) == before
+
+
 def test_one_filing_per_accession_across_files(tmp_path):
     root = tmp_path / "index"
     report = build([str(CAT)], root, jobs=2)
