@@ -1,4 +1,5 @@
-"""Shared fixtures: one index built from ../shared/corpus per test session."""
+"""Shared fixtures: one index built from ../shared/corpus per test session (skipped without it),
+and one of whatever is at hand (the corpus, else the bundled examples/) for tests needing any."""
 
 from __future__ import annotations
 
@@ -6,15 +7,26 @@ import pytest
 
 from indexer import indexdir
 from indexer.build import build
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, require_corpus
 
 
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory):
     """Build the shared corpus into an index directory once per session; return the directory."""
+    require_corpus()
     root = tmp_path_factory.mktemp("corpus-index")
     report = build([str(CORPUS)], root, jobs=2)
     assert report.filings_total > 0, "the shared corpus gave no filings"
+    return root
+
+
+@pytest.fixture(scope="session")
+def some_index(request, tmp_path_factory):
+    """Return the corpus index when the corpus is there, else an index of examples/ alone."""
+    if HAS_CORPUS:
+        return request.getfixturevalue("corpus_index")
+    root = tmp_path_factory.mktemp("examples-index")
+    assert build([str(EXAMPLES)], root, jobs=1).filings_total > 0
     return root
 
 

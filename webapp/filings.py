@@ -18,6 +18,7 @@ from webapp.textview import count_marks, item_anchors, text_view
 bp = Blueprint("filings", __name__)
 
 VIEWS = ("text", "original")
+MAX_DOCUMENT = 10_000  # the highest `doc=` read (a submission holds far fewer documents)
 MISSING_ORIGINAL = "The original of this document is not available: its source file is gone."
 # Record fields a page shows as they are (paths of source files are never shown)
 SHOWN_FIELDS = (
@@ -112,7 +113,9 @@ def filing_page(fid: str):
         raise not_found()
     record, texts = loaded.record, loaded.texts
     docs = documents_data(fid, record, texts, loaded.highlights, q, 0)
-    n = params.int_arg(request.args, "doc", 1, max(1, len(docs)), default_document(docs))
+    n = params.int_arg(request.args, "doc", 1, MAX_DOCUMENT, default_document(docs))
+    if n > max(1, len(docs)):
+        raise ApiError(404, "no such document", f"this filing has {len(docs)} documents")
     for d in docs:
         d["current"] = d["n"] == n
     document = None
