@@ -7,7 +7,23 @@ import pytest
 
 from indexer import indexdir
 from indexer.build import build
-from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, require_corpus
+from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
+
+
+def missing_shared(error: BaseException) -> bool:
+    """Tell whether an error is a read of ../shared on a checkout that has none beside it."""
+    return not HAS_CORPUS and isinstance(error, FileNotFoundError) and str(SHARED) in str(error)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Skip, with the reason named, a test that reads a ../shared file absent on this checkout."""
+    try:
+        return (yield)
+    except FileNotFoundError as e:
+        if missing_shared(e):
+            pytest.skip(NEEDS_CORPUS)
+        raise
 
 
 @pytest.fixture(scope="session")
