@@ -15,15 +15,19 @@ def missing_shared(error: BaseException) -> bool:
     return not HAS_CORPUS and isinstance(error, FileNotFoundError) and str(SHARED) in str(error)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    """Skip, with the reason named, a test that reads a ../shared file absent on this checkout."""
+def skip_missing_shared():
+    """Run a test phase; skip, with the reason named, if it reads a ../shared file absent here."""
     try:
         return (yield)
     except FileNotFoundError as e:
         if missing_shared(e):
             pytest.skip(NEEDS_CORPUS)
         raise
+
+
+# The test itself and its fixtures' setup (a module fixture copying a corpus file, say)
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(skip_missing_shared)
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(skip_missing_shared)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from indexer.cover import read_cover
 from indexer.items import normalize_items
 from indexer.model import CoverInfo, Exhibit, Signer
-from tests.corpus import COVER, EDGARTOOLS, SEED
+from tests.corpus import COVER, EDGARTOOLS, SEED, needs_corpus
 
 # --- turning a corpus file into the text read_cover gets ------------------------------------
 # The project's HTML converter is another module; this stand-in renders HTML the same way in
@@ -559,6 +559,7 @@ def file_key(number: str) -> str:
     return f"{int(prefix)}-{rest}"
 
 
+@needs_corpus
 def test_labelled_folders_are_found() -> None:
     assert len(LABELLED) == 6
 

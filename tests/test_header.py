@@ -11,7 +11,7 @@ import pytest
 
 from indexer.header import Event, parse_header, tokenize
 from indexer.model import Filer, FormerName, HeaderInfo
-from tests.corpus import CORPUS, COVER, EDGARTOOLS
+from tests.corpus import CORPUS, COVER, EDGARTOOLS, needs_corpus
 
 DATA = EDGARTOOLS / "data"
 SECSGML = CORPUS / "john-friedman+secsgml" / "sgml"
@@ -657,6 +657,7 @@ def test_index_headers_html_dialects_agree(path: Path) -> None:
     assert len(angle.items) == len(colon.items)  # codes ("7.01") vs titles ("Regulation FD ...")
 
 
+@needs_corpus
 def test_violin_corpus_is_all_truncated_headers() -> None:
     assert len(VIOLIN_FILES) == 142
     assert {p.stat().st_size for p in VIOLIN_FILES} == {1000}

@@ -317,6 +317,7 @@ def test_broken_and_empty_markup():
     assert "Open bold" in text and "cell" in text and "stray < sign" in text
 
 
+@needs_corpus
 def test_largest_html_is_fast():
     path = max((CORPUS / rel for rel in manifest("html")), key=lambda p: p.stat().st_size)
     html = read(path)
