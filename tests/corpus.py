@@ -31,3 +31,10 @@ def require_corpus() -> None:
     """Skip the calling test when the shared corpus is not beside the checkout."""
     if not HAS_CORPUS:
         pytest.skip(NEEDS_CORPUS)
+
+
+def corpus_cases(values: list) -> list:
+    """Return parametrize values read from the corpus, or one case skipped with the reason."""
+    if values or HAS_CORPUS:
+        return values
+    return [pytest.param(None, marks=needs_corpus, id="no-corpus")]

@@ -11,15 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from bench.http_load import HOST, free_port
+from tests.webapp_browser import serve
+from tests.webapp_pages import close_index
 from webapp import create_app
 
 pytestmark = pytest.mark.slow
@@ -30,26 +27,12 @@ MAX_EXAMPLES = 50  # cases per operation and phase: about a minute on two cores
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-@contextmanager
-def live_server(index_dir: Path) -> Iterator[int]:
-    """Serve the app on a free loopback port in a thread; yield the port."""
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    port = free_port()
-    server = make_server(HOST, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield port
-    finally:
-        server.shutdown()
-        thread.join()
-
-
 def test_the_server_does_what_the_description_says(some_index, tmp_path):
-    with live_server(some_index) as port:
+    app = create_app({"INDEX_DIR": str(some_index)})
+    with serve(app) as base_url:
         run = subprocess.run(
             [
-                str(SCHEMATHESIS), "run", f"http://{HOST}:{port}/openapi.json",
+                str(SCHEMATHESIS), "run", f"{base_url}/openapi.json",
                 "--checks", "all", "--seed", str(SEED), "--max-examples", str(MAX_EXAMPLES),
                 "--workers", "1", "--generation-database", "none", "--no-color",
             ],
@@ -60,5 +43,6 @@ def test_the_server_does_what_the_description_says(some_index, tmp_path):
             text=True,
             timeout=600,
         )  # fmt: skip
+    close_index(app)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "failure" not in run.stdout
