@@ -82,8 +82,10 @@ def date_range(field: str, start: str | None, end: str | None, param: str = "q")
     hi = parse_date(end, end=True, param=hi_param) if end else None
     if lo is None and hi is None:
         raise QueryError(f"{field}: range needs a start or an end date", param=lo_param)
-    if lo and hi and lo > hi:
+    if lo and hi and lo > hi and param == "q":  # typed by hand: say so
         raise QueryError(f"{field}: range starts after it ends ({start} > {end})", param=lo_param)
+    # A filter pair that starts after it ends is an empty range: it matches nothing, as each
+    # value alone is valid (and EFTS answers startdt > enddt the same way)
     return Q.DateRange(field, lo, hi)
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: one index built from ../shared/corpus per test session."""
+"""Shared fixtures: one index built from ../shared/corpus per test session (skipped without it),
+and one of whatever is at hand (the corpus, else the bundled examples/) for tests needing any."""
 
 from __future__ import annotations
 
@@ -6,15 +7,46 @@ import pytest
 
 from indexer import indexdir
 from indexer.build import build
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
+
+
+def missing_shared(error: BaseException) -> bool:
+    """Tell whether an error is a read of ../shared on a checkout that has none beside it."""
+    return not HAS_CORPUS and isinstance(error, FileNotFoundError) and str(SHARED) in str(error)
+
+
+def skip_missing_shared():
+    """Run a test phase; skip, with the reason named, if it reads a ../shared file absent here."""
+    try:
+        return (yield)
+    except FileNotFoundError as e:
+        if missing_shared(e):
+            pytest.skip(NEEDS_CORPUS)
+        raise
+
+
+# The test itself and its fixtures' setup (a module fixture copying a corpus file, say)
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(skip_missing_shared)
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(skip_missing_shared)
 
 
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory):
     """Build the shared corpus into an index directory once per session; return the directory."""
+    require_corpus()
     root = tmp_path_factory.mktemp("corpus-index")
     report = build([str(CORPUS)], root, jobs=2)
     assert report.filings_total > 0, "the shared corpus gave no filings"
+    return root
+
+
+@pytest.fixture(scope="session")
+def some_index(request, tmp_path_factory):
+    """Return the corpus index when the corpus is there, else an index of examples/ alone."""
+    if HAS_CORPUS:
+        return request.getfixturevalue("corpus_index")
+    root = tmp_path_factory.mktemp("examples-index")
+    assert build([str(EXAMPLES)], root, jobs=1).filings_total > 0
     return root
 
 

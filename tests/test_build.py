@@ -20,7 +20,7 @@ from indexer.parse import merge, parse_path
 from indexer.schema import filing_id
 from indexer.store import Store
 from indexer.verify import verify
-from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED
+from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED, needs_corpus
 
 # An 8-K in EDGAR's archive layout: full submission, header and primary document of one accession
 CAT = COVER / "18230" / "0000018230-22-000107"
@@ -244,6 +244,7 @@ def _hold_lock(root: Path) -> subprocess.Popen:
     return proc
 
 
+@needs_corpus
 def test_second_concurrent_build_is_refused(tmp_path):
     root = tmp_path / "index"
     holder = _hold_lock(root)
@@ -353,6 +354,7 @@ def test_a_generation_failing_verify_is_never_swapped_in(tmp_path):
     assert [g for g in root.glob("gen-*") if g != serving_before] == []
 
 
+@needs_corpus
 def test_a_build_whose_workers_are_replaced_ends(tmp_path):
     """Parse workers are replaced every TASKS_PER_WORKER files; with 2 here, 52 files replace
     them many times, and the build must still end. (Workers tied to the pool thread that forked

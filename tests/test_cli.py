@@ -7,13 +7,14 @@ import json
 from click.testing import CliRunner
 
 from indexer.cli import EXIT_NO_INDEX, main
-from tests.corpus import EDGARTOOLS, SEED
+from tests.corpus import EDGARTOOLS, SEED, needs_corpus
 
 
 def run(*args, env=None):
     return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
 
 
+@needs_corpus
 def test_parse_prints_one_json_record_per_filing():
     result = run("parse", SEED, EDGARTOOLS / "data/sgml/0001011438-98-000429.txt")
     assert result.exit_code == 0
@@ -30,6 +31,7 @@ def test_parse_reports_skips_on_stderr(tmp_path):
     assert "skipped:" in result.stderr and "empty file" in result.stderr
 
 
+@needs_corpus
 def test_build_json_summary_then_stats(tmp_path):
     index = tmp_path / "index"
     result = run("build", SEED, "--index-dir", index, "--json", "--jobs", "1")
@@ -52,6 +54,7 @@ def test_build_text_summary_lists_skips(tmp_path):
     assert "MB/s" in result.stdout
 
 
+@needs_corpus
 def test_index_dir_from_environment(tmp_path):
     index = tmp_path / "from-env"
     assert run("build", SEED, "--jobs", "1", env={"EDGAR_INDEX_DIR": str(index)}).exit_code == 0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from indexer.cover import read_cover
 from indexer.items import normalize_items
 from indexer.model import CoverInfo, Exhibit, Signer
-from tests.corpus import COVER, EDGARTOOLS, SEED
+from tests.corpus import COVER, EDGARTOOLS, SEED, corpus_cases, needs_corpus
 
 # --- turning a corpus file into the text read_cover gets ------------------------------------
 # The project's HTML converter is another module; this stand-in renders HTML the same way in
@@ -559,11 +559,12 @@ def file_key(number: str) -> str:
     return f"{int(prefix)}-{rest}"
 
 
+@needs_corpus
 def test_labelled_folders_are_found() -> None:
     assert len(LABELLED) == 6
 
 
-@pytest.mark.parametrize("label", LABELLED, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("label", corpus_cases(LABELLED), ids=lambda p: p.parent.name)
 def test_agrees_with_hand_labels(label: Path) -> None:
     data = json.loads(label.read_text())
     cover = read_cover(labelled_text(label.parent))

@@ -29,9 +29,9 @@ from indexer.cli import EXIT_BUSY
 from indexer.search import SearchIndex, SearchRequest, search
 from indexer.store import Store
 from indexer.verify import verify
-from tests.corpus import CORPUS, EDGARTOOLS, SEED
+from tests.corpus import CORPUS, EDGARTOOLS, SEED, needs_corpus
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs_corpus]  # every scene is built from real filings
 
 ARCHIVE = CORPUS / "ryankfrench+sec_cover_page_parser" / "sec_cover_page_parser" / "test_filings"
 DOWNLOADER = CORPUS / "violin788788+earnings" / "sec-edgar-filings"

@@ -288,13 +288,16 @@ def test_paging_by_from_and_page(client):
         ({"dateRange": "2y"}, "dateRange"),
         ({"startdt": "2020-13-01"}, "startdt"),
         ({"enddt": "01/02/2020"}, "enddt"),
-        ({"startdt": "2020-02-01", "enddt": "2020-01-01"}, "startdt"),
+        ({"startdt": "2020-1-01"}, "startdt"),
+        ({"startdt": " 2020-01-01"}, "startdt"),
         ({"ciks": "320193,apple"}, "ciks"),
         ({"locationType": "moon"}, "locationType"),
         ({"locationCodes": "X0"}, "locationCodes"),
-        ({"forms": "8-K,-"}, "forms"),
+        ({"forms": ",".join(["8-K"] * 21)}, "forms"),
         ({"category": "form-cat1"}, "category"),
-        ({"ciks": ",".join(str(n) for n in range(1, 30))}, "ciks"),
+        ({"ciks": ",".join(str(n) for n in range(1000000000, 1000000030))}, "ciks"),
+        ({"ciks": "99999999999"}, "ciks"),
+        ({"ciks": "\t320193"}, "ciks"),
         ({"entityName": "x" * 500}, "entityName"),
         ({"q": "(revenue"}, None),
     ],
@@ -318,3 +321,11 @@ def test_no_index_answers_503_with_the_hint(tmp_path):
     assert r.status_code == 503
     body = r.get_json()
     assert body["ok"] is False and body["status"] == 503 and "indexer build" in body["hint"]
+
+
+def test_blank_values_are_absent_and_a_reversed_range_matches_nothing(client):
+    plain = get(client, q="revenue")
+    blank = {k: "" for k in ("startdt", "enddt", "dateRange", "ciks", "locationType", "from")}
+    assert ids(get(client, q="revenue", **blank)) == ids(plain)
+    reversed_range = get(client, q="revenue", startdt="2020-02-01", enddt="2020-01-01")
+    assert plain["hits"]["total"]["value"] > 0 and reversed_range["hits"]["total"]["value"] == 0

@@ -19,7 +19,7 @@ import pytest
 from indexer.model import NotAFiling, ParseError
 from indexer.parse import parse_path
 from indexer.states import state_code
-from tests.corpus import CORPUS, COVER, SEED
+from tests.corpus import CORPUS, COVER, SEED, corpus_cases, needs_corpus
 from tests.golden_update import GOLDEN, golden_of
 
 GOLDENS = sorted(GOLDEN.glob("*.json"))
@@ -153,11 +153,12 @@ COMPARE = {
 }
 
 
+@needs_corpus
 def test_labelled_folders_are_found() -> None:
     assert len(LABELS) == 6
 
 
-@pytest.mark.parametrize("label", LABELS, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("label", corpus_cases(LABELS), ids=lambda p: p.parent.name)
 def test_correct_data_agrees(label: Path) -> None:
     data = json.loads(label.read_text())
     accession = label.parent.name
@@ -177,6 +178,7 @@ def test_correct_data_agrees(label: Path) -> None:
     assert compared == len(COMPARE)
 
 
+@needs_corpus
 def test_goldens_are_corpus_files() -> None:
     for golden in GOLDENS:
         rel = json.loads(golden.read_text())["file"]

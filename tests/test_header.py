@@ -11,7 +11,7 @@ import pytest
 
 from indexer.header import Event, parse_header, tokenize
 from indexer.model import Filer, FormerName, HeaderInfo
-from tests.corpus import CORPUS, COVER, EDGARTOOLS
+from tests.corpus import CORPUS, COVER, EDGARTOOLS, corpus_cases, needs_corpus
 
 DATA = EDGARTOOLS / "data"
 SECSGML = CORPUS / "john-friedman+secsgml" / "sgml"
@@ -642,7 +642,7 @@ WITH_PRE = [
 ]
 
 
-@pytest.mark.parametrize("path", WITH_PRE, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus_cases(WITH_PRE), ids=lambda p: p.name)
 def test_index_headers_html_dialects_agree(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     colon_part = html.unescape(text[text.index("<PRE>") + len("<PRE>") :])
@@ -657,12 +657,13 @@ def test_index_headers_html_dialects_agree(path: Path) -> None:
     assert len(angle.items) == len(colon.items)  # codes ("7.01") vs titles ("Regulation FD ...")
 
 
+@needs_corpus
 def test_violin_corpus_is_all_truncated_headers() -> None:
     assert len(VIOLIN_FILES) == 142
     assert {p.stat().st_size for p in VIOLIN_FILES} == {1000}
 
 
-@pytest.mark.parametrize("path", VIOLIN_FILES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", corpus_cases(VIOLIN_FILES), ids=lambda p: p.parent.name)
 def test_truncated_header_reads_what_is_before_the_cut(path: Path) -> None:
     info = parse_header(header_text(path))
     assert info.accession == path.parent.name

@@ -233,3 +233,12 @@ def test_csv_export_has_the_described_columns(client):
     header = next(csv.reader(io.StringIO(r.get_data(as_text=True))))
     r.close()
     assert header == list(resolve(media["x-row-schema"])["properties"])
+
+
+def test_the_described_shapes_are_the_ones_the_server_checks():
+    described = {p["name"]: p["schema"] for p in DOC["components"]["parameters"].values()}
+    for name, shape in params.SHAPES.items():
+        assert described[name]["items"]["pattern"] == f"^({shape.pattern})?$"
+        assert described[name]["maxItems"] == params.MAX_VALUES
+    assert described["item"]["items"]["enum"] == ["", *params.ITEM_CODES]
+    assert described["q"]["maxLength"] == params.MAX_QUERY_CHARS

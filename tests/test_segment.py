@@ -14,7 +14,7 @@ from whoosh.writing import SegmentWriter
 from indexer.parse import parse_path
 from indexer.schema import FilingCodec, FilingSchema, to_fields
 from indexer.segment import GroupingSegmentWriter
-from tests.corpus import CORPUS, SEED
+from tests.corpus import CORPUS, SEED, require_corpus
 
 
 def sample_documents(limit: int = 40) -> list[dict]:
@@ -33,6 +33,7 @@ def sample_documents(limit: int = 40) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def documents() -> list[dict]:
+    require_corpus()
     docs = sample_documents()
     assert len(docs) >= 40  # and they span formats: see sample_documents
     return docs

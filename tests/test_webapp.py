@@ -19,7 +19,7 @@ from tests.webapp_pages import (
     shown_total,
     soup,
 )
-from webapp import create_app
+from webapp import create_app, params
 
 APPLE = "320193"
 CATERPILLAR_8K = "0000018230-22-000107"
@@ -343,7 +343,13 @@ def test_company_page_paths(client):
         ("sort=random", "sort"),
         ("q=" + "x" * 1001, "q"),
         ("filed_from=2004-02-30", "filed_from"),
-        ("filed_from=2005&filed_to=2004", "filed_from"),
+        ("period_from=x", "period_from"),
+        ("filed_to=2004-3", "filed_to"),
+        ("year=x", "year"),
+        ("cik=99999999999", "cik"),
+        ("cik=%20320193", "cik"),
+        ("page=%C2%B2", "page"),
+        ("sort=%20newest", "sort"),
         ("cik=apple", "cik"),
         ("item=77", "item"),
         ("state=Narnia", "state"),
@@ -368,7 +374,8 @@ def test_bad_query_syntax_is_400(client):
     assert get_json(client, f'/filings/{CATERPILLAR_8K}.json?q="unclosed', 400)["error"].startswith(
         "q: "
     )
-    assert get_json(client, "/search.json?" + "&".join(f"x{i}=1" for i in range(101)), 400)
+    too_many = "&".join(f"x{i}=1" for i in range(params.MAX_ARGS + 1))
+    assert get_json(client, "/search.json?" + too_many, 400)
 
 
 @pytest.mark.parametrize(
@@ -400,7 +407,8 @@ def _hint(data: dict) -> dict:
 def test_unknown_documents_are_404(client):
     assert client.get(f"/filings/{CATERPILLAR_8K}/documents/99/original").status_code == 404
     assert client.get(f"/filings/{CATERPILLAR_8K}/documents/0/original").status_code == 404
-    assert client.get(f"/filings/{CATERPILLAR_8K}.json?doc=99").status_code == 400
+    assert client.get(f"/filings/{CATERPILLAR_8K}.json?doc=99").status_code == 404
+    assert client.get(f"/filings/{CATERPILLAR_8K}.json?doc=10001").status_code == 400
     assert client.get(f"/filings/{CATERPILLAR_8K}.json?view=raw").status_code == 400
 
 
@@ -421,3 +429,17 @@ def test_json_twins_are_json_for_every_page(client, seed_id):
         resp = client.get(url)
         assert resp.status_code == 200 and resp.get_json()["ok"] is True
         assert re.match(r"^\{\"ok\":true", resp.data.decode())
+
+
+def test_blank_parameters_are_absent_and_a_reversed_range_matches_nothing(client):
+    blank = "&".join(f"{p}=" for p in ("sort", "page", "per_page", "cik", "year", "filed_from"))
+    assert (
+        get_json(client, f"/search.json?{blank}")["total"]
+        == get_json(client, "/search.json")["total"]
+    )
+    assert get_json(client, "/search.json?filed_from=2005&filed_to=2004")["total"] == 0
+
+
+def test_405_answers_say_which_methods_are_allowed(client):
+    for r in (client.post("/search.json"), client.open("/search", method="TRACE")):
+        assert r.status_code == 405 and "GET" in r.headers["Allow"]

@@ -7,7 +7,7 @@ import pytest
 from indexer.model import Filer, NotAFiling, ParseError, Signer
 from indexer.text import decode_bytes
 from indexer.xmlforms import XmlForm, read_xml_form
-from tests.corpus import CORPUS, EDGARTOOLS
+from tests.corpus import CORPUS, EDGARTOOLS, corpus_cases
 
 DATA = EDGARTOOLS / "data"
 ALL_XML = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.suffix == ".xml")
@@ -276,7 +276,7 @@ def test_sgml_xml_wrapper_and_leading_blank_line():
     assert x.form_type == "D"
 
 
-@pytest.mark.parametrize("rel", ALL_XML)
+@pytest.mark.parametrize("rel", corpus_cases(ALL_XML))
 def test_every_corpus_xml_reads_or_is_refused(rel):
     try:
         x = form(CORPUS / rel)

@@ -24,7 +24,7 @@ from indexer.search import Hit, SearchRequest, SearchResult, run
 from indexer.states import state_code
 from webapp.errors import ApiError
 from webapp.index import get_index
-from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, bad
+from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, WHOLE, bad
 
 bp = Blueprint("efts", __name__)
 
@@ -39,9 +39,14 @@ LOCATION_TYPES = {"located": "biz_states", "incorporated": "states"}
 # category values that mean "no category": EFTS' form categories (form-cat1 ...) are not kept
 NO_CATEGORY = {"", "all", "custom"}
 # "2004-03-31": the date shape startdt and enddt take
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # "1234567" or "0001234567": a CIK
-CIK = re.compile(r"\d{1,10}")
+CIK = re.compile(r"[0-9]{1,10}")
+# "320193, 1018724": the comma list `ciks` takes, spaces around each CIK, blanks ignored
+CIK_LIST = re.compile(r" *(?:[0-9]{1,10} *)?(?:, *(?:[0-9]{1,10} *)?)*")
+# "CA", "de": a two-letter location code
+LOCATION_CODE = re.compile(r"[A-Za-z]{2}")
+MAX_CIKS_CHARS = 240  # the length of `ciks`: room for 20 CIKs of 10 digits and their commas
 # "APPLE INC  (AAPL)  (CIK 0000320193)": the CIK at the end of an EFTS display name
 DISPLAY_CIK = re.compile(r"\(CIK\s*(\d{1,10})\)\s*$")
 # The aggregations: EFTS name → our facet
@@ -63,39 +68,38 @@ def today() -> date:
 
 def comma_list(name: str) -> list[str]:
     """Return the comma-separated values of a parameter (every occurrence), blanks dropped."""
-    values = [v.strip() for raw in request.args.getlist(name) for v in raw.split(",") if v.strip()]
-    if len(values) > MAX_VALUES:
+    values = [v for raw in request.args.getlist(name) for v in raw.split(",")]
+    if len(values) > MAX_VALUES:  # blanks counted too, as the OpenAPI pattern counts them
         raise bad(name, f"at most {MAX_VALUES} values")
     if any(len(v) > MAX_VALUE_CHARS for v in values):
         raise bad(name, f"values are at most {MAX_VALUE_CHARS} characters")
-    return values
+    return [v.strip() for v in values if v.strip()]
 
 
 def parse_forms() -> tuple[str, ...]:
     """Return the forms filter: `forms=10-K,8-K` includes, `-4` excludes."""
-    forms = tuple(" ".join(f.upper().split()) for f in comma_list("forms"))
-    if any(f.lstrip("-").strip() == "" for f in forms):
-        raise bad("forms", "a '-' must be followed by a form type, as in -4")
-    return forms
+    return tuple(" ".join(f.upper().split()) for f in comma_list("forms"))  # a bare - is ignored
 
 
 def parse_ciks() -> list[str]:
     """Return the CIKs of `ciks`, zero-padded to 10 digits."""
-    ciks = comma_list("ciks")
-    for c in ciks:
-        if not CIK.fullmatch(c):
-            raise bad("ciks", f"not a CIK: {c!r} (use numbers like 320193)")
-    return [c.zfill(10) for c in ciks]
+    ciks = []
+    for raw in request.args.getlist("ciks"):
+        if len(raw) > MAX_CIKS_CHARS or not CIK_LIST.fullmatch(raw):
+            raise bad("ciks", f"use CIKs like 320193,1018724 (at most {MAX_CIKS_CHARS} characters)")
+        ciks += [c.strip().zfill(10) for c in raw.split(",") if c.strip()]
+    return ciks
 
 
 def parse_entity(ciks: list[str]) -> str | None:
     """Read `entityName`: a CIK or a display name ending in `(CIK …)` adds to `ciks`;
     anything else is words of a filer's name (current or former)."""
-    name = " ".join(request.args.get("entityName", "").split())
+    raw = request.args.get("entityName", "")
+    if len(raw) > MAX_VALUE_CHARS:
+        raise bad("entityName", f"at most {MAX_VALUE_CHARS} characters")
+    name = " ".join(raw.split())
     if not name:
         return None
-    if len(name) > MAX_VALUE_CHARS:
-        raise bad("entityName", f"at most {MAX_VALUE_CHARS} characters")
     if CIK.fullmatch(name):
         ciks.append(name.zfill(10))
         return None
@@ -107,13 +111,13 @@ def parse_entity(ciks: list[str]) -> str | None:
 
 def parse_locations() -> dict[str, tuple[str, ...]]:
     """Return the location filter: `locationCodes` (or `locationCode`) by `locationType`."""
-    kind = request.args.get("locationType", "").strip() or "located"
+    kind = request.args.get("locationType", "") or "located"
     if kind not in LOCATION_TYPES:
         raise bad("locationType", f"use {' or '.join(LOCATION_TYPES)}, not {kind!r}")
     codes = dict.fromkeys(comma_list("locationCodes") + comma_list("locationCode"))
     states = []
     for code in codes:
-        state = state_code(code)
+        state = state_code(code) if LOCATION_CODE.fullmatch(code) else None
         if state is None:
             raise bad(
                 "locationCodes",
@@ -124,8 +128,8 @@ def parse_locations() -> dict[str, tuple[str, ...]]:
 
 
 def parse_day(name: str) -> str | None:
-    """Return an ISO date parameter (YYYY-MM-DD), checked."""
-    value = request.args.get(name, "").strip()
+    """Return an ISO date parameter (YYYY-MM-DD), checked; None when absent or empty."""
+    value = request.args.get(name, "")
     if not value:
         return None
     try:
@@ -151,12 +155,10 @@ def parse_dates() -> tuple[str | None, str | None]:
     A preset counts back from today; `all` (or no parameter) is every filing. Explicit dates win
     because clients send them along with the preset they computed them from.
     """
-    preset = request.args.get("dateRange", "").strip()
+    preset = request.args.get("dateRange", "")
     if preset and preset != "custom" and preset not in DATE_RANGES:
         raise bad("dateRange", f"use one of {', '.join([*DATE_RANGES, 'custom'])}")
-    start, end = parse_day("startdt"), parse_day("enddt")
-    if start and end and start > end:
-        raise bad("startdt", f"the range starts after it ends ({start} > {end})")
+    start, end = parse_day("startdt"), parse_day("enddt")  # start > end matches nothing
     if start or end or not DATE_RANGES.get(preset):
         return start, end
     years, days = DATE_RANGES[preset]
@@ -165,10 +167,10 @@ def parse_dates() -> tuple[str | None, str | None]:
 
 def parse_int(name: str, low: int, high: int) -> int | None:
     """Return an integer parameter within [low, high], or None when absent."""
-    value = request.args.get(name, "").strip()
+    value = request.args.get(name, "")
     if not value:
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not WHOLE.fullmatch(value) or not low <= int(value) <= high:
         raise bad(name, f"must be a whole number from {low} to {high}, not {value!r}")
     return int(value)
 
@@ -186,8 +188,8 @@ def parse_filters() -> Filters:
     """Map the EFTS parameters onto search filters."""
     if sum(len(v) for v in request.args.listvalues()) > MAX_ARGS:
         raise ApiError(400, f"too many parameters (at most {MAX_ARGS})")
-    category = request.args.get("category", "").strip()
-    if category not in NO_CATEGORY and not request.args.get("forms"):
+    category = request.args.get("category", "")
+    if category not in NO_CATEGORY:
         raise bad("category", f"form categories are not supported ({category!r}): pass forms")
     ciks = parse_ciks()
     company = parse_entity(ciks)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.filters import QueryError
@@ -53,7 +53,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        return error_response(e.code or 500, e.description or e.name)
+        body, status = error_response(e.code or 500, e.description or e.name)
+        response = make_response(body, status)
+        # the exception's own headers say what to do next: a 405's Allow lists the methods
+        for name, value in e.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(e: Exception):

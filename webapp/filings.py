@@ -5,9 +5,11 @@ document's original markup, sanitized, for a sandboxed iframe.
 
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, request
 
-from indexer.originals import load_original
+from indexer.originals import Binary, load_binary, load_original
 from webapp import params, security, urls
 from webapp.errors import ApiError
 from webapp.records import load_filing, load_record
@@ -18,6 +20,8 @@ from webapp.textview import count_marks, item_anchors, text_view
 bp = Blueprint("filings", __name__)
 
 VIEWS = ("text", "original")
+MAX_INLINE_IMAGE = 4 * 1024 * 1024  # decoded bytes of an image shown in the original view
+MAX_DOCUMENT = 10_000  # the highest `doc=` read (a submission holds far fewer documents)
 MISSING_ORIGINAL = "The original of this document is not available: its source file is gone."
 # Record fields a page shows as they are (paths of source files are never shown)
 SHOWN_FIELDS = (
@@ -112,7 +116,9 @@ def filing_page(fid: str):
         raise not_found()
     record, texts = loaded.record, loaded.texts
     docs = documents_data(fid, record, texts, loaded.highlights, q, 0)
-    n = params.int_arg(request.args, "doc", 1, max(1, len(docs)), default_document(docs))
+    n = params.int_arg(request.args, "doc", 1, MAX_DOCUMENT, default_document(docs))
+    if n > max(1, len(docs)):
+        raise ApiError(404, "no such document", f"this filing has {len(docs)} documents")
     for d in docs:
         d["current"] = d["n"] == n
     document = None
@@ -139,12 +145,29 @@ def original(fid: str, n: int):
     found = None
     if record is not None and 1 <= n <= len(record["documents"]):
         found = load_original(record, n - 1)
-    if found is None:  # answered in the frame's own policy, so the frame can show it
+    binary = load_binary(record, n - 1) if record is not None and found is None else None
+    if found is None and binary is None:  # answered in the frame's own policy, so it shows
         page = security.document_page("not found", MISSING_ORIGINAL, "text")
         return security.document_response(page), 404
     doc = record["documents"][n - 1]
     title = " ".join(str(x) for x in (fid, doc.get("type"), doc.get("filename")) if x)
+    if binary is not None:
+        return security.document_response(
+            security.document_page(title, binary_html(binary), "html")
+        )
     return security.document_response(security.document_page(title, found.body, found.markup))
+
+
+def binary_html(binary: Binary) -> str:
+    """Show a decoded image inline (as data:, the frame's policy allows no other source), or
+    say what a binary document is and its size."""
+    size = f"{binary.kind}, {len(binary.data):,} bytes"
+    if binary.is_image and len(binary.data) <= MAX_INLINE_IMAGE:
+        data = base64.b64encode(binary.data).decode("ascii")
+        return (
+            f'<p><img src="data:{binary.media_type};base64,{data}" alt="{size}"></p><p>{size}</p>'
+        )
+    return f"<p>This document is a {size}: it has no text to show.</p>"
 
 
 bp.add_url_rule("/filings/<fid>", "filing", filing_page)

@@ -9,26 +9,53 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
 from indexer.facets import FACET_SIZE
 from indexer.filters import Filters, QueryError, build_filters
+from indexer.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
 from indexer.query import MAX_PER_PAGE, MAX_QUERY_CHARS
 from indexer.search import MAX_PAGE, SORTS, SearchRequest
 from webapp.errors import ApiError
 
-MAX_ARGS = 100  # query-string parameters in one request
+# Query-string values in one request: above the sum of every parameter's own bound (MAX_VALUES
+# per repeatable filter), so a request the OpenAPI description allows is never refused by it
+MAX_ARGS = 400
 MAX_VALUE_CHARS = 200  # one filter value ("Apple Inc.", "2004-03-31", "EX-99.1")
-MAX_VALUES = 20  # values of one repeated filter (forms=8-K&forms=10-K...)
+MAX_VALUES = 20  # values of one repeated filter (forms=8-K&forms=10-K...), blanks included
 MAX_WEB_FACET_SIZE = 100  # facet values shown per facet
 DEFAULT_PER_PAGE = 10
 DEFAULT_SORT = "relevance"
 
 # "0000320193-24-000005" (an accession) or "local-5f0c1e2a9b3d4c6e" (a filing without one)
-FILING_ID = re.compile(r"\d{10}-\d{2}-\d{6}|local-[0-9a-f]{16}")
+FILING_ID = re.compile(r"[0-9]{10}-[0-9]{2}-[0-9]{6}|local-[0-9a-f]{16}")
 # "320193", "0000320193": a CIK, leading zeros optional
-CIK = re.compile(r"\d{1,10}")
+CIK = re.compile(r"[0-9]{1,10}")
+# "12", "0012": a whole number in ASCII digits (str.isdigit also takes "²" and "٣")
+WHOLE = re.compile(r"[0-9]{1,12}")
+# "1", "2004": a year from 1 to 9999, four digits (datetime has no year 0)
+YEAR_PART = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+# "2004", "2004-03": a year or a month; a whole day is checked by date.fromisoformat
+YEAR_OR_MONTH = re.compile(YEAR_PART + r"(?:-(?:0[1-9]|1[0-2]))?")
+# "2004-03-31": a day, its shape (its validity is date.fromisoformat's)
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A free-text value: anything but NUL (the OpenAPI description states the same pattern)
+FREE_TEXT = re.compile(r"[^\x00]*")
+# The exact shape each structured filter's values take, the OpenAPI description's patterns
+SHAPES = {
+    "cik": CIK,
+    "year": re.compile(r"[0-9]{4}"),  # a filing year as the year facet shows it
+    "state": re.compile(r"[A-Za-z]{2}"),  # "DE": a two-letter code
+    "biz_state": re.compile(r"[A-Za-z]{2}"),
+    "sic": re.compile(r"[0-9]{1,4}"),  # "2834"
+}
+# 8-K item codes a filter takes, either numbering ("9" = "7.01"); legacy 10-12 have no successor
+ITEM_CODES = tuple(
+    c for c in (*LEGACY_ITEMS, *MODERN_ITEMS) if (i := normalize_item(c)) and i.normalized
+)
+DATE_PARAMS = ("filed_from", "filed_to", "period_from", "period_to")
 
 # URL parameter → the Filters attribute it fills. Repeated parameters (form=8-K&form=10-K) fill
 # the tuple attributes, each value ORed; the others are single values.
@@ -62,43 +89,74 @@ def bad(param: str, message: str) -> ApiError:
     return ApiError(400, f"{param}: {message}", f"fix or remove the {param!r} parameter")
 
 
-def text_arg(args: MultiDict, name: str, limit: int = MAX_VALUE_CHARS) -> str | None:
-    """Return one stripped text value, None when absent or empty."""
+def raw_values(args: MultiDict, name: str, limit: int = MAX_VALUE_CHARS) -> list[str]:
+    """Return a parameter's values as sent, each bounded and free of NUL."""
     values = args.getlist(name)
+    for v in values:
+        if len(v) > limit:
+            raise bad(name, f"at most {limit} characters")
+        if not FREE_TEXT.fullmatch(v):
+            raise bad(name, "contains a NUL character")
+    return values
+
+
+def text_arg(args: MultiDict, name: str, limit: int = MAX_VALUE_CHARS) -> str | None:
+    """Return one stripped text value, None when absent or blank."""
+    values = raw_values(args, name, limit)
     if len(values) > 1:
         raise bad(name, "give it once")
-    value = values[0].strip() if values else ""
-    if len(value) > limit:
-        raise bad(name, f"at most {limit} characters")
-    if "\x00" in value:
-        raise bad(name, "contains a NUL character")
-    return value or None
+    return (values[0].strip() if values else "") or None
+
+
+def exact_arg(args: MultiDict, name: str, limit: int = MAX_VALUE_CHARS) -> str | None:
+    """Return one value exactly as sent, None when absent or empty (as an HTML form sends it)."""
+    values = raw_values(args, name, limit)
+    if len(values) > 1:
+        raise bad(name, "give it once")
+    return values[0] if values and values[0] else None
 
 
 def list_arg(args: MultiDict, name: str) -> tuple[str, ...]:
-    """Return the non-empty values of a repeated parameter, each bounded, duplicates dropped."""
-    values = [v.strip() for v in args.getlist(name) if v.strip()]
+    """Return the non-blank values of a repeated parameter, each bounded, duplicates dropped."""
+    values = raw_values(args, name)
     if len(values) > MAX_VALUES:
         raise bad(name, f"at most {MAX_VALUES} values")
+    shape = SHAPES.get(name)
     for v in values:
-        if len(v) > MAX_VALUE_CHARS or "\x00" in v:
-            raise bad(name, f"values are at most {MAX_VALUE_CHARS} characters of text")
-    return tuple(dict.fromkeys(values))
+        if v and shape and not shape.fullmatch(v):
+            raise bad(name, f"not a valid value: {v!r}")
+        if v and name == "item" and v not in ITEM_CODES:
+            raise bad(name, f"unknown 8-K item {v!r} (use a code like 2.02, or 9 before 2004)")
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def date_arg(args: MultiDict, name: str) -> str | None:
+    """Return a date parameter (YYYY, YYYY-MM or YYYY-MM-DD), None when absent or empty."""
+    value = exact_arg(args, name, 10)
+    if value is None or YEAR_OR_MONTH.fullmatch(value):
+        return value
+    try:
+        if not DAY.fullmatch(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise bad(name, f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return value
 
 
 def int_arg(args: MultiDict, name: str, lo: int, hi: int, default: int) -> int:
-    """Return an integer parameter within [lo, hi], `default` when absent."""
-    text = text_arg(args, name, 12)
+    """Return an integer parameter within [lo, hi], `default` when absent or empty."""
+    text = exact_arg(args, name, 12)
     if text is None:
         return default
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    if not WHOLE.fullmatch(text) or not lo <= int(text) <= hi:
         raise bad(name, f"must be a whole number from {lo} to {hi}")
     return int(text)
 
 
 def choice_arg(args: MultiDict, name: str, choices, default: str) -> str:
-    """Return one of `choices`, `default` when absent."""
-    value = text_arg(args, name, 40) or default
+    """Return one of `choices` exactly, `default` when absent or empty."""
+    value = exact_arg(args, name, 40) or default
     if value not in choices:
         raise bad(name, f"unknown value {value!r} (use {', '.join(choices)})")
     return value
@@ -119,7 +177,7 @@ def parse_filters(args: MultiDict, exclude: tuple[str, ...] = ()) -> Filters:
             values[attr] = choice_arg(args, param, UNDATED_CHOICES, "exclude") == "include"
         else:
             read = list_arg if attr in LIST_ATTRS else text_arg
-            values[attr] = read(args, param)
+            values[attr] = (date_arg if param in DATE_PARAMS else read)(args, param)
     filters = Filters(**values)
     try:  # the core checks every value (dates, CIKs, items, states) when it builds the query
         build_filters(filters)
