@@ -46,7 +46,7 @@ FREE_TEXT = re.compile(r"[^\x00]*")
 # The exact shape each structured filter's values take, the OpenAPI description's patterns
 SHAPES = {
     "cik": CIK,
-    "year": re.compile(r"[0-9]{4}"),  # a filing year as the year facet shows it
+    "year": re.compile(r"[0-9]{4}|undated"),  # a filing year as the year facet shows it
     "state": re.compile(r"[A-Za-z]{2}"),  # "DE": a two-letter code
     "biz_state": re.compile(r"[A-Za-z]{2}"),
     "sic": re.compile(r"[0-9]{1,4}"),  # "2834"
