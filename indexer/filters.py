@@ -133,7 +133,10 @@ def state_query(field: str, text: str, param: str) -> Q.Query:
     """Match a state by two-letter code or name."""
     code = state_code(text)
     if code is None:
-        raise QueryError(f"not a US state: {text!r} (use a code like DE)", param=param)
+        raise QueryError(
+            f"not a US state or EDGAR location code: {text!r} (use a code like DE or A6)",
+            param=param,
+        )
     return Q.Term(field, code)
 
 
@@ -174,6 +177,7 @@ class Filters:
     signer: str | None = None  # words in signers' names or titles
     signers: tuple[str, ...] = ()  # exact signer names (the signer facet's values)
     exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
+    accessions: tuple[str, ...] = ()  # filing ids: "0000320193-24-000005" or "local-<hex16>"
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
@@ -238,6 +242,7 @@ def build_filters(filters: Filters) -> Q.Query | None:
         words_query("signer", f.signer, names) if f.signer else None,
         _any([Q.Term("signer_name", s) for s in f.signers]),
         _any([exhibit_type_query(e) for e in f.exhibits]),
+        _any([Q.Term("id", a) for a in f.accessions]),
     ]
     clauses = [c for c in clauses if c is not None]
     if not clauses:
