@@ -250,6 +250,7 @@ def summary(filing: Filing) -> dict:
         "filers": [[f.name, f.cik, f.role] for f in filing.filers],
         "inc_states": sorted(set(summary_states(filing, "state_of_incorporation"))),
         "biz_states": sorted(set(summary_states(filing, "business_state"))),
+        "biz_locations": biz_locations(filing),
         "sics": sorted({f.sic for f in filing.filers if f.sic}),
         "file_numbers": sorted({f.file_number for f in filing.filers if f.file_number}),
         "signers": [[g.name, g.title, g.date] for g in filing.signers],
@@ -304,6 +305,17 @@ def to_fields(filing: Filing) -> dict:
         if (value := _date(getattr(filing, name))) is not None:
             fields[name] = value
     return {k: v for k, v in fields.items() if v != ""}
+
+
+def biz_locations(filing: Filing) -> list[str]:
+    """Return each filer's business address as EFTS shows it: "Cupertino, CA" ("City, code")."""
+    out = {}
+    for f in filing.filers:
+        city = (f.business_address or {}).get("city")
+        code = state_code(f.business_state)
+        if city:
+            out[f"{city.title()}, {code}" if code else city.title()] = None
+    return list(out)
 
 
 def summary_states(filing: Filing, attr: str) -> list[str]:

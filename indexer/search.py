@@ -91,6 +91,7 @@ class Hit:
     file_numbers: list[str]  # the filers' Commission file numbers
     signers: list[dict]  # {name, title, date}
     score: float | None  # relevance; None when sorted by a field or nothing was typed
+    biz_locations: list[str] = field(default_factory=list)  # "Cupertino, CA" per filer
     snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
     matched_documents: list[dict] = field(default_factory=list)  # {sequence, type, filename, ...}
 
@@ -163,6 +164,7 @@ def make_hit(view: View, docnum: int, score: float | None) -> Hit:
         filers=[{"name": n, "cik": c, "role": r} for n, c, r in s["filers"]],
         inc_states=s.get("inc_states", []),
         biz_states=s.get("biz_states", []),
+        biz_locations=s.get("biz_locations", []),
         sics=s.get("sics", []),
         primary=s.get("primary"),
         file_numbers=s.get("file_numbers", []),

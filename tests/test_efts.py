@@ -365,6 +365,7 @@ def test_non_us_location_codes(client, corpus_index):
     total = ontario["hits"]["total"]["value"]
     assert total == core_total(corpus_index, biz_states=("A6",)) > 0
     assert all("A6" in s["biz_states"] for s in hits(ontario))
+    assert any(loc.endswith(", A6") for s in hits(ontario) for loc in s["biz_locations"])
     inc = get(client, locationType="incorporated", locationCodes="A6")["hits"]["total"]["value"]
     assert inc == core_total(corpus_index, states=("A6",)) > 0
     assert location_name("A6") == "Ontario, Canada" and location_name("X0") == "United Kingdom"

@@ -343,7 +343,7 @@ def source(hit: Hit, doc: dict) -> dict:
         "xsl": None,
         "items": [i["code"] for i in hit.items],
         "biz_states": hit.biz_states,
-        "biz_locations": [],  # "City, ST" in EFTS; the index keeps no cities
+        "biz_locations": hit.biz_locations,
         "inc_states": hit.inc_states,
         "sics": hit.sics,
         # file numbers and signers: read once the core's Hit carries them
