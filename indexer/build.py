@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer import indexdir
+from indexer.entities import write_entities
 from indexer.model import NotAFiling, ParseError
 from indexer.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.schema import FilingCodec, FilingSchema, filing_id, to_fields
@@ -379,6 +380,7 @@ class Build:
                 writer.cancel()
             store.close()
             raise
+        write_entities(store.db)  # companies by CIK, from every filing now in the store
         store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         store.commit()
         rep.filings_total = store.count_filings()

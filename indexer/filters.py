@@ -116,6 +116,15 @@ def items_query(text: str, param: str = "q") -> Q.Query:
     return Q.Term("items", item.normalized)
 
 
+def company_query(value: str) -> Q.Query:
+    """Match the company facet's value: a primary filer's CIK (leading zeros optional), or the
+    exact name of a company known without one, or (legacy links) an exact primary name."""
+    value = value.strip()
+    if CIK.fullmatch(value):
+        return Q.Term("company_key", value.zfill(10))
+    return Q.Or([Q.Term("company_key", value), Q.Term("company_name", value)])
+
+
 def exhibit_type(text: str) -> str:
     """Return an exhibit type as EDGAR spells it: `99.1` → `EX-99.1`."""
     value = text.strip().upper()
@@ -164,7 +173,7 @@ class Filters:
     forms: tuple[str, ...] = ()  # "8-K" includes 8-K/A; "-4" excludes form 4
     ciks: tuple[str, ...] = ()
     company: str | None = None  # words in any filer's name, former names too
-    companies: tuple[str, ...] = ()  # exact primary filer names (the company facet's values)
+    companies: tuple[str, ...] = ()  # primary filers' CIKs (the company facet's values)
     filed_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     filed_to: str | None = None
     period_from: str | None = None
@@ -227,7 +236,7 @@ def build_filters(filters: Filters) -> Q.Query | None:
     clauses += [
         _any([cik_query(c, "ciks") for c in f.ciks]),
         words_query("company", f.company, names) if f.company else None,
-        _any([Q.Term("company_name", c) for c in f.companies]),
+        _any([company_query(c) for c in f.companies]),
         date_range("filed", f.filed_from, f.filed_to, "filed")
         if f.filed_from or f.filed_to
         else None,

@@ -202,7 +202,8 @@ class FilingSchema(SchemaClass):
     form = ID(sortable=True)  # as filed: "8-K/A"
     root_form = ID(sortable=True)  # "8-K"
     cik = KEYWORD(commas=True, sortable=True)  # every filer's 10-digit CIK
-    company_name = ID(sortable=True)  # the primary filer's name, for the facet and sort
+    company_name = ID(sortable=True)  # the primary filer's name, for the sort
+    company_key = ID(sortable=True)  # the primary filer's CIK, else its name: the company facet
     items = KEYWORD(commas=True, sortable=True)  # normalized 8-K item codes "7.01,9.01"
     items_legacy = KEYWORD(commas=True)  # legacy codes as filed "9,7"
     inc_state = KEYWORD(commas=True, sortable=True)
@@ -218,7 +219,7 @@ class FilingSchema(SchemaClass):
 
 FACET_FIELDS = {
     "form": "root_form",
-    "company": "company_name",
+    "company": "company_key",
     "year": "year",
     "items": "items",
     "state": "inc_state",
@@ -291,6 +292,7 @@ def to_fields(filing: Filing) -> dict:
         "root_form": filing.root_form or "",
         "cik": _keywords([filing.cik, *(f.cik for f in filing.filers)]),
         "company_name": filing.company or "",
+        "company_key": filing.cik or filing.company or "",
         "items": _keywords(i.normalized for i in filing.items),
         "items_legacy": _keywords(i.code for i in filing.items),
         "inc_state": _keywords(summary_states(filing, "state_of_incorporation")),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from whoosh import query as Q
 
+from indexer.entities import label_companies
 from indexer.facets import FACET_SIZE, MAX_FACET_SIZE, DocValues, count_facets
 from indexer.filters import Filters, QueryError, build_filters
 from indexer.query import MAX_PER_PAGE, ParsedQuery, parse_query
@@ -210,6 +211,7 @@ def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
     facets = {}
     if request.facets:
         facets = count_facets(gen.values, docs, request.filters, request.facet_size)
+        label_companies(view.store.db, facets["company"])
     return SearchResult(
         query=parsed,
         request=request,

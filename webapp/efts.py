@@ -22,6 +22,8 @@ from datetime import date, timedelta
 
 from flask import Blueprint, request
 
+from indexer.entities import MAX_SUGGEST_CHARS
+from indexer.entities import suggest as suggest_entities
 from indexer.filters import Filters, QueryError, build_filters
 from indexer.formcats import FORM_CATEGORIES, category_forms
 from indexer.search import Hit, SearchRequest, SearchResult, run
@@ -35,7 +37,6 @@ bp = Blueprint("efts", __name__)
 PAGE_SIZE = 100  # hits per page, as EFTS
 MAX_WINDOW = 10_000  # deepest hit reachable by `from`, as EFTS (Elasticsearch's result window)
 BUCKETS = 30  # values per aggregation, as EFTS
-CIK_LOOKUP = 10  # filings looked at for a company's CIK when the page shows none
 INDEX_NAME = "edgar_file"
 # dateRange presets: how far back from today each reaches
 DATE_RANGES = {"all": None, "10y": (10, 0), "5y": (5, 0), "1y": (1, 0), "30d": (0, 30)}
@@ -276,24 +277,6 @@ def run_page(
     return result, hits
 
 
-def entity_ciks(find: Find, result: SearchResult, hits: list[Hit]) -> dict[str, str | None]:
-    """Return the CIK of each company of the company facet: from the page's hits, else from the
-    company's newest filings (the facet counts primary names, which carry no CIK)."""
-    known = {h.company: h.cik for h in hits if h.company and h.cik}
-    for value in result.facets["company"]["values"]:
-        name = value["value"]
-        if name not in known:
-            req = SearchRequest(
-                filters=Filters(companies=(name,)),
-                sort="newest",
-                per_page=CIK_LOOKUP,
-                facets=False,
-                snippets=False,
-            )
-            known[name] = next((h.cik for h in find(req).hits if h.cik), None)
-    return known
-
-
 # ---------------------------------------------------------------- the response
 
 
@@ -367,25 +350,34 @@ def es_hit(hit: Hit) -> dict:
     }
 
 
-def buckets(facet: dict, key=lambda value: value) -> dict:
+def buckets(facet: dict, key) -> dict:
     """Return one facet as an Elasticsearch terms aggregation."""
     return {
         "doc_count_error_upper_bound": 0,
         "sum_other_doc_count": facet["other_count"],
-        "buckets": [{"key": key(v["value"]), "doc_count": v["count"]} for v in facet["values"]],
+        "buckets": [{"key": key(v), "doc_count": v["count"]} for v in facet["values"]],
     }
 
 
-def aggregations(result: SearchResult, ciks: dict[str, str | None]) -> dict:
-    """Return the four EFTS aggregations; companies are keyed by display name."""
+def entity_key(value: dict) -> str:
+    """Return a company facet value as EFTS keys an entity: `NAME  (CIK 0000320193)` with the
+    latest name (the facet counts CIKs; a company known without one is its name)."""
+    if not value["value"].isdigit():
+        return value["value"]
+    return display_name(value["label"].rsplit(" (CIK ", 1)[0], value["value"])
+
+
+def aggregations(result: SearchResult) -> dict:
+    """Return the four EFTS aggregations."""
     out = {}
     for name, facet in AGGREGATIONS.items():
-        key = (lambda n: display_name(n, ciks.get(n))) if facet == "company" else (lambda v: v)
-        out[name] = buckets(result.facets[facet], key)
+        values = result.facets[facet]
+        key = entity_key if facet == "company" else (lambda v: v["value"])
+        out[name] = buckets(values, key)
     return out
 
 
-def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> dict:
+def response(result: SearchResult, hits: list[Hit], offset: int) -> dict:
     scores = [h.score for h in hits if h.score is not None]
     return {
         "took": round(result.elapsed_ms),
@@ -397,7 +389,7 @@ def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> 
             "max_score": max(scores, default=None),
             "hits": [es_hit(h) for h in hits],
         },
-        "aggregations": aggregations(result, ciks),
+        "aggregations": aggregations(result),
         "query": {
             **result.query.to_json(),
             "filters": result.request.filters.to_json(),
@@ -407,13 +399,30 @@ def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> 
     }
 
 
+def entity_hints(text: str) -> dict:
+    """Answer EFTS' company autocomplete (`keysTyped=app`): hits whose `_id` is a CIK and whose
+    `_source.entity` is the company's latest name, as efts.sec.gov answers its search page."""
+    if len(text) > MAX_SUGGEST_CHARS:
+        raise bad("keysTyped", f"at most {MAX_SUGGEST_CHARS} characters")
+    with get_index().using() as gen:
+        found = suggest_entities(gen.view().store.db, text)
+    hits = [
+        {"_index": "edgar_entity", "_id": e.cik, "_score": None,
+         "_source": {"entity": e.name, "tickers": ",".join(e.tickers), "cik": e.cik,
+                     "former_names": [n["name"] for n in e.former_names]}}
+        for e in found
+    ]  # fmt: skip
+    return {"hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}}
+
+
 @bp.get("/LATEST/search-index")
 def search_index():
-    """Answer an EFTS full-text search request."""
+    """Answer an EFTS full-text search request, or its company autocomplete (`keysTyped`)."""
+    if "keysTyped" in request.args:
+        return entity_hints(request.args.get("keysTyped", ""))
     q, accessions = parse_query(request.args.get("q", ""))
     filters = parse_filters(accessions)
     offset = parse_offset()
     with pinned() as find:
         result, hits = run_page(find, q, filters, offset, wants_snippets())
-        ciks = entity_ciks(find, result, hits)
-    return response(result, hits, offset, ciks)
+    return response(result, hits, offset)
