@@ -13,6 +13,7 @@ from datetime import datetime
 
 from whoosh import query as Q
 
+from indexer.formcats import category_forms
 from indexer.items import normalize_item, root_form
 from indexer.states import state_code
 
@@ -187,6 +188,7 @@ class Filters:
     signers: tuple[str, ...] = ()  # exact signer names (the signer facet's values)
     exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
     accessions: tuple[str, ...] = ()  # filing ids: "0000320193-24-000005" or "local-<hex16>"
+    category: str | None = None  # an EDGAR form group, "form-cat1" (indexer.formcats)
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
@@ -226,13 +228,25 @@ def _form_clauses(forms: tuple[str, ...]) -> list[Q.Query]:
     return clauses + [Q.Not(q) for q in exclude]
 
 
+def _category_clauses(category: str | None) -> list[Q.Query]:
+    """Return the clauses of a form category: its forms, as a forms filter reads them."""
+    if not category:
+        return []
+    forms = category_forms(category)
+    if forms is None:
+        raise QueryError(f"unknown form category {category!r} (use form-cat0 … form-cat10)",
+                         param="category")  # fmt: skip
+    clauses = _form_clauses(forms)
+    return [Q.And(clauses)] if len(clauses) > 1 else clauses
+
+
 def build_filters(filters: Filters) -> Q.Query | None:
     """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
     from indexer.schema import name_analyzer
 
     names = name_analyzer()
     f = filters
-    clauses = _form_clauses(f.forms)
+    clauses = _form_clauses(f.forms) + _category_clauses(f.category)
     clauses += [
         _any([cik_query(c, "ciks") for c in f.ciks]),
         words_query("company", f.company, names) if f.company else None,

@@ -400,3 +400,16 @@ def test_an_error_is_not_an_empty_result(client):
     assert empty.status_code == 200 and empty.get_json()["hits"]["total"]["value"] == 0
     error = client.get(URL, query_string={"q": "(revenue"})
     assert error.status_code == 400 and "hits" not in error.get_json()
+
+
+def test_the_search_page_offers_the_same_form_categories(client, corpus_index):
+    html = client.get("/search?q=revenue").get_data(as_text=True)
+    for key, (label, _forms) in FORM_CATEGORIES.items():
+        assert f'<option value="{key}">{label}</option>' in html
+    body = client.get("/search.json?category=form-cat2&per_page=100").get_json()
+    assert body["total"] == core_total(corpus_index, forms=("3", "4", "5")) > 0
+    page = client.get("/search?category=form-cat2").get_data(as_text=True)
+    assert '<option value="form-cat2" selected>' in page
+    assert 'name="category" value="form-cat2"' not in page  # the select carries it, no hidden copy
+    r = client.get("/search.json?category=form-cat99")
+    assert r.status_code == 400 and r.get_json()["error"].startswith("category:")

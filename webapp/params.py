@@ -49,6 +49,7 @@ FILTER_PARAMS = {
     "signer": "signer",  # words in signers' names or titles
     "signer_name": "signers",  # exact signer names (the signer facet)
     "exhibit": "exhibits",
+    "category": "category",  # an EDGAR form group: form-cat0 … form-cat10
 }
 PARAM_OF = {attr: param for param, attr in FILTER_PARAMS.items()}
 LIST_ATTRS = {f.name for f in fields(Filters) if f.default == ()}
