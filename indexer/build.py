@@ -233,6 +233,15 @@ class Staging:
 # ---------------------------------------------------------------- the build
 
 
+def older_schema(gen: Path) -> bool:
+    """Tell whether a generation's Whoosh index lacks a field of today's schema."""
+    ix = whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
+    try:
+        return not set(FilingSchema().names()) <= set(ix.schema.names())
+    finally:
+        ix.close()
+
+
 class Build:
     """One run of `indexer build` over a set of paths."""
 
@@ -249,6 +258,8 @@ class Build:
         with indexdir.BuildLock(self.root) as lock:
             self.lock_fd = lock.fd
             prev = None if self.rebuild else indexdir.current_generation(self.root)
+            if prev and older_schema(prev):
+                prev = None  # written by an older version: its fields differ, so build anew
             prev_files = {}
             if prev:
                 prev_store = Store(prev, readonly=True)

@@ -107,3 +107,26 @@ def test_company_page_lists_every_name_with_its_dates(client):
     html = client.get(f"/companies/{APPLE}").get_data(as_text=True)
     first = names["APPLE COMPUTER INC"]["first"]
     assert "Names filed under" in html and f"APPLE COMPUTER INC ({first}" in html
+
+
+def test_an_index_from_before_the_company_key_is_rebuilt_whole(tmp_path):
+    from whoosh import fields as W
+    from whoosh import index as whoosh_index
+
+    from indexer.build import build, older_schema
+    from indexer.facets import DocValues
+    from indexer.schema import FilingSchema
+    from tests.corpus import SEED
+
+    build([str(SEED)], tmp_path / "new", jobs=1)
+    assert not older_schema(indexdir.require_generation(tmp_path / "new"))
+    old = tmp_path / "old"
+    old.mkdir()
+    schema = W.Schema(**{n: f for n, f in FilingSchema().items() if n != "company_key"})
+    whoosh_index.create_in(str(old), schema, indexname=indexdir.INDEX_NAME).close()
+    assert older_schema(old)
+    ix = whoosh_index.open_dir(str(old), indexname=indexdir.INDEX_NAME)
+    try:  # served before the rebuild, the company facet is empty instead of an error
+        assert DocValues(ix.reader()).facet("company") == ([], [])
+    finally:
+        ix.close()
