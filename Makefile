@@ -14,8 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# edgar-tool (an EFTS client the tests run) comes without its dependencies: see pyproject.toml
 setup: $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test,serve]'
+	$(BIN)/python -m pip install -q --no-deps 'edgar-tool==2.1.2'
 
 build: setup
 	$(BIN)/indexer build examples $(CORPUS) --index-dir $(INDEX_DIR)

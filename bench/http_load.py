@@ -1,4 +1,5 @@
-"""Serve the app with the production command on loopback and measure /search.json.
+"""Serve the app with the production command on loopback and measure /search.json and the
+EFTS endpoint (a 100-hit page without snippets, as EFTS clients ask for it).
 
 Only 127.0.0.1 is ever contacted; every loop is bounded in count and time.
 """
@@ -82,14 +83,24 @@ def search_path(row: dict) -> str:
     return "/search.json?" + urlencode(params)
 
 
-def one_client(port: int, rows: list[dict], reps: int) -> dict:
+def efts_path(row: dict) -> str:
+    """Return the `/LATEST/search-index` URL of one benchmark query row (100 hits a page)."""
+    params = [("q", row["q"])]
+    if row["forms"]:
+        params.append(("forms", ",".join(row["forms"])))
+    if row["startdt"] or row["enddt"]:
+        params += [("dateRange", "custom"), ("startdt", row["startdt"]), ("enddt", row["enddt"])]
+    return "/LATEST/search-index?" + urlencode(params)
+
+
+def one_client(port: int, rows: list[dict], reps: int, path=search_path) -> dict:
     """Latency for one client, each query `reps` times, keep-alive connection."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     times, errors = [], 0
     for _ in range(reps):
         for row in rows:
             start = time.perf_counter()
-            status, _ = get(port, search_path(row), conn)
+            status, _ = get(port, path(row), conn)
             times.append(time.perf_counter() - start)
             errors += status != 200
     conn.close()

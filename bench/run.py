@@ -186,8 +186,9 @@ def time_fts5(index_dir: Path, workdir: Path, rows: list[dict], reps: int) -> di
 def time_http(index_dir: Path, rows: list[dict], reps: int, seconds: float) -> dict:
     with http_load.served(index_dir) as port:
         single = http_load.one_client(port, rows, reps)
+        efts = http_load.one_client(port, rows, reps, http_load.efts_path)
         loads = [http_load.concurrent(port, rows, c, seconds) for c in (2, 4)]
-    return {"one_client": single, "concurrent": loads}
+    return {"one_client": single, "efts_one_client": efts, "concurrent": loads}
 
 
 def ratios(ours: dict, peer: dict) -> dict:
@@ -220,6 +221,11 @@ def markdown(res: dict) -> str:
         lines.append(
             f"| /search.json, one client: p50 / p95 / p99 | {o['p50']} / {o['p95']} / {o['p99']}"
             f" ms, {o['errors']} errors |"
+        )
+        e = h["efts_one_client"]
+        lines.append(
+            f"| /LATEST/search-index (100 hits, no snippets), one client: p50 / p95 / p99 | "
+            f"{e['p50']} / {e['p95']} / {e['p99']} ms, {e['errors']} errors |"
         )
         for c in h["concurrent"]:
             lines.append(

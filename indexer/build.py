@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from indexer import indexdir
+from indexer.entities import write_entities
 from indexer.model import NotAFiling, ParseError
 from indexer.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.schema import FilingCodec, FilingSchema, filing_id, to_fields
@@ -241,6 +242,15 @@ class Staging:
 # ---------------------------------------------------------------- the build
 
 
+def older_schema(gen: Path) -> bool:
+    """Tell whether a generation's Whoosh index lacks a field of today's schema."""
+    ix = whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
+    try:
+        return not set(FilingSchema().names()) <= set(ix.schema.names())
+    finally:
+        ix.close()
+
+
 class Build:
     """One run of `indexer build` over a set of paths."""
 
@@ -258,6 +268,8 @@ class Build:
         with indexdir.BuildLock(self.root) as lock:
             self.lock_fd = lock.fd
             prev = None if self.rebuild else indexdir.current_generation(self.root)
+            if prev and older_schema(prev):
+                prev = None  # written by an older version: its fields differ, so build anew
             self.prev = prev
             prev_files = {}
             if prev:
@@ -418,6 +430,7 @@ class Build:
                 writer.cancel()
             store.close()
             raise
+        write_entities(store.db)  # companies by CIK, from every filing now in the store
         store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         store.commit()
         rep.filings_total = store.count_filings()

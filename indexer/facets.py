@@ -62,6 +62,8 @@ class DocValues:
         reader = self._reader
         per_doc: list[list[int]] = [[] for _ in range(self.size)]
         values = []
+        if field not in reader.schema:  # an index built before the field: no values until rebuilt
+            return values, [()] * self.size
         for i, bterm in enumerate(reader.lexicon(field)):
             values.append(bterm.decode("utf-8"))
             for docnum in reader.postings(field, bterm).all_ids():

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from whoosh import query as Q
 
+from indexer.formcats import category_forms
 from indexer.items import normalize_item, root_form
 from indexer.states import state_code
 
@@ -118,6 +119,15 @@ def items_query(text: str, param: str = "q") -> Q.Query:
     return Q.Term("items", item.normalized)
 
 
+def company_query(value: str) -> Q.Query:
+    """Match the company facet's value: a primary filer's CIK (leading zeros optional), or the
+    exact name of a company known without one, or (legacy links) an exact primary name."""
+    value = value.strip()
+    if CIK.fullmatch(value):
+        return Q.Term("company_key", value.zfill(10))
+    return Q.Or([Q.Term("company_key", value), Q.Term("company_name", value)])
+
+
 def exhibit_type(text: str) -> str:
     """Return an exhibit type as EDGAR spells it: `99.1` → `EX-99.1`."""
     value = text.strip().upper()
@@ -135,7 +145,10 @@ def state_query(field: str, text: str, param: str) -> Q.Query:
     """Match a state by two-letter code or name."""
     code = state_code(text)
     if code is None:
-        raise QueryError(f"not a US state: {text!r} (use a code like DE)", param=param)
+        raise QueryError(
+            f"not a US state or EDGAR location code: {text!r} (use a code like DE or A6)",
+            param=param,
+        )
     return Q.Term(field, code)
 
 
@@ -167,7 +180,7 @@ class Filters:
     forms: tuple[str, ...] = ()  # "8-K" includes 8-K/A; "-4" excludes form 4
     ciks: tuple[str, ...] = ()
     company: str | None = None  # words in any filer's name, former names too
-    companies: tuple[str, ...] = ()  # exact primary filer names (the company facet's values)
+    companies: tuple[str, ...] = ()  # primary filers' CIKs (the company facet's values)
     filed_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     filed_to: str | None = None
     period_from: str | None = None
@@ -181,6 +194,8 @@ class Filters:
     signers: tuple[str, ...] = ()  # exact signer names (the signer facet's values)
     exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
     include_undated: bool = False  # filing-date filters keep filings with no known date
+    accessions: tuple[str, ...] = ()  # filing ids: "0000320193-24-000005" or "local-<hex16>"
+    category: str | None = None  # an EDGAR form group, "form-cat1" (indexer.formcats)
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
@@ -243,17 +258,29 @@ def filed_clause(f: Filters) -> Q.Query | None:
     return Q.Or([clause, Q.Term("year", UNDATED)]) if f.include_undated else clause
 
 
+def _category_clauses(category: str | None) -> list[Q.Query]:
+    """Return the clauses of a form category: its forms, as a forms filter reads them."""
+    if not category:
+        return []
+    forms = category_forms(category)
+    if forms is None:
+        raise QueryError(f"unknown form category {category!r} (use form-cat0 … form-cat10)",
+                         param="category")  # fmt: skip
+    clauses = _form_clauses(forms)
+    return [Q.And(clauses)] if len(clauses) > 1 else clauses
+
+
 def build_filters(filters: Filters) -> Q.Query | None:
     """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
     from indexer.schema import name_analyzer
 
     names = name_analyzer()
     f = filters
-    clauses = _form_clauses(f.forms)
+    clauses = _form_clauses(f.forms) + _category_clauses(f.category)
     clauses += [
         _any([cik_query(c, "ciks") for c in f.ciks]),
         words_query("company", f.company, names) if f.company else None,
-        _any([Q.Term("company_name", c) for c in f.companies]),
+        _any([company_query(c) for c in f.companies]),
         filed_clause(f),
         date_range("period", f.period_from, f.period_to, "period")
         if f.period_from or f.period_to
@@ -265,6 +292,7 @@ def build_filters(filters: Filters) -> Q.Query | None:
         words_query("signer", f.signer, names) if f.signer else None,
         _any([Q.Term("signer_name", s) for s in f.signers]),
         _any([exhibit_type_query(e) for e in f.exhibits]),
+        _any([Q.Term("id", a) for a in f.accessions]),
     ]
     clauses = [c for c in clauses if c is not None]
     if not clauses:

@@ -102,7 +102,22 @@ FORMER_KEYS = {
     "DATE-OF-NAME-CHANGE": "former_changed",
     "DATE-CHANGED": "former_changed",
 }
+# Keys of a BUSINESS / MAIL ADDRESS section, both dialects ("STREET 1:", "<STREET1>") → part
+ADDRESS_KEYS = {
+    "STREET-1": "street1",
+    "STREET1": "street1",
+    "STREET-2": "street2",
+    "STREET2": "street2",
+    "CITY": "city",
+    "STATE": "state",
+    "ZIP": "zip",
+    "BUSINESS-PHONE": "phone",
+    "PHONE": "phone",
+}
+# Address section → Filer field
+ADDRESS_SECTIONS = {"BUSINESS-ADDRESS": "business_address", "MAIL-ADDRESS": "mail_address"}
 FIELD_KEYS = frozenset(HEADER_KEYS) | {key for _, key in FILER_KEYS} | frozenset(FORMER_KEYS)
+FIELD_KEYS |= frozenset(ADDRESS_KEYS)
 
 # A value that ends a text cut short may be a prefix of the real one ("00003" of a CIK, "10-" of
 # "10-K"): it is kept only for free text, or when it has the full shape of its field.
@@ -207,6 +222,8 @@ def _step(state: _Fold, event: Event) -> None:
         state.fallback_accession = state.fallback_accession or _accession(value)
     elif key in FORMER_KEYS:
         _former_field(state, FORMER_KEYS[key], event)
+    elif state.section in ADDRESS_SECTIONS and key in ADDRESS_KEYS:
+        _address_field(state, ADDRESS_KEYS[key], event)
     elif (state.section, key) in FILER_KEYS:
         _filer_field(state, FILER_KEYS[state.section, key], event)
     elif not value and key not in FIELD_KEYS:
@@ -252,6 +269,19 @@ def _filer_field(state: _Fold, attr: str, event: Event) -> None:
     value = _clean(attr, event)
     if state.filer is not None and value is not None and getattr(state.filer, attr) is None:
         setattr(state.filer, attr, value)
+
+
+def _address_field(state: _Fold, part: str, event: Event) -> None:
+    """Set one part of the current filer's business or mail address (first value wins)."""
+    value = None if event.cut else _text(event.value)
+    if state.filer is None or value is None:
+        return
+    attr = ADDRESS_SECTIONS[state.section]
+    address = getattr(state.filer, attr) or {}
+    address.setdefault(part, value)
+    setattr(state.filer, attr, address)
+    if (state.section, event.key) in FILER_KEYS:  # BUSINESS ADDRESS's STATE is a filer field too
+        _filer_field(state, FILER_KEYS[state.section, event.key], event)
 
 
 def _former_field(state: _Fold, attr: str, event: Event) -> None:

@@ -33,6 +33,9 @@ class Filer:
     irs_number: str | None = None
     fiscal_year_end: str | None = None  # MMDD
     former_names: list[FormerName] = field(default_factory=list)
+    # the header's BUSINESS / MAIL ADDRESS: street1, street2, city, state, zip, phone as filed
+    business_address: dict[str, str] | None = None
+    mail_address: dict[str, str] | None = None
 
 
 @dataclass

@@ -206,7 +206,8 @@ class FilingSchema(SchemaClass):
     form = ID(sortable=True)  # as filed: "8-K/A"
     root_form = ID(sortable=True)  # "8-K"
     cik = KEYWORD(commas=True, sortable=True)  # every filer's 10-digit CIK
-    company_name = ID(sortable=True)  # the primary filer's name, for the facet and sort
+    company_name = ID(sortable=True)  # the primary filer's name, for the sort
+    company_key = ID(sortable=True)  # the primary filer's CIK, else its name: the company facet
     items = KEYWORD(commas=True, sortable=True)  # normalized 8-K item codes "7.01,9.01"
     items_legacy = KEYWORD(commas=True)  # legacy codes as filed "9,7"
     inc_state = KEYWORD(commas=True, sortable=True)
@@ -222,7 +223,7 @@ class FilingSchema(SchemaClass):
 
 FACET_FIELDS = {
     "form": "root_form",
-    "company": "company_name",
+    "company": "company_key",
     "year": "year",
     "items": "items",
     "state": "inc_state",
@@ -254,6 +255,7 @@ def summary(filing: Filing, fid: str) -> dict:
         "filers": [[f.name, f.cik, f.role] for f in filing.filers],
         "inc_states": sorted(set(summary_states(filing, "state_of_incorporation"))),
         "biz_states": sorted(set(summary_states(filing, "business_state"))),
+        "biz_locations": biz_locations(filing),
         "sics": sorted({f.sic for f in filing.filers if f.sic}),
         "file_numbers": sorted({f.file_number for f in filing.filers if f.file_number}),
         "signers": [[g.name, g.title, g.date] for g in filing.signers],
@@ -299,6 +301,7 @@ def to_fields(filing: Filing, fid: str | None = None) -> dict:
         "root_form": filing.root_form or "",
         "cik": _keywords([filing.cik, *(f.cik for f in filing.filers)]),
         "company_name": filing.company or "",
+        "company_key": filing.cik or filing.company or "",
         "items": _keywords(i.normalized for i in filing.items),
         "items_legacy": _keywords(i.code for i in filing.items),
         "inc_state": _keywords(summary_states(filing, "state_of_incorporation")),
@@ -314,6 +317,17 @@ def to_fields(filing: Filing, fid: str | None = None) -> dict:
         if (value := _date(getattr(filing, name))) is not None:
             fields[name] = value
     return {k: v for k, v in fields.items() if v != ""}
+
+
+def biz_locations(filing: Filing) -> list[str]:
+    """Return each filer's business address as EFTS shows it: "Cupertino, CA" ("City, code")."""
+    out = {}
+    for f in filing.filers:
+        city = (f.business_address or {}).get("city")
+        code = state_code(f.business_state)
+        if city:
+            out[f"{city.title()}, {code}" if code else city.title()] = None
+    return list(out)
 
 
 def summary_states(filing: Filing, attr: str) -> list[str]:

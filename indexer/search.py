@@ -22,6 +22,7 @@ from pathlib import Path
 
 from whoosh import query as Q
 
+from indexer.entities import label_companies
 from indexer.facets import FACET_SIZE, MAX_FACET_SIZE, DocValues, count_facets
 from indexer.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query import MAX_PER_PAGE, ParsedQuery, parse_query
@@ -91,6 +92,7 @@ class Hit:
     file_numbers: list[str]  # the filers' Commission file numbers
     signers: list[dict]  # {name, title, date}
     score: float | None  # relevance; None when sorted by a field or nothing was typed
+    biz_locations: list[str] = field(default_factory=list)  # "Cupertino, CA" per filer
     snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
     matched_documents: list[dict] = field(default_factory=list)  # {sequence, type, filename, ...}
 
@@ -166,6 +168,7 @@ def make_hit(view: View, docnum: int, score: float | None) -> Hit:
         filers=[{"name": n, "cik": c, "role": r} for n, c, r in s["filers"]],
         inc_states=s.get("inc_states", []),
         biz_states=s.get("biz_states", []),
+        biz_locations=s.get("biz_locations", []),
         sics=s.get("sics", []),
         primary=s.get("primary"),
         file_numbers=s.get("file_numbers", []),
@@ -211,6 +214,7 @@ def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
     facets = {}
     if request.facets:
         facets = count_facets(gen.values, docs, request.filters, request.facet_size)
+        label_companies(view.store.db, facets["company"])
     return SearchResult(
         query=parsed,
         request=request,

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from indexer.filters import Filters
+from indexer.formcats import FORM_CATEGORIES
 from indexer.search import SearchRequest, search
+from indexer.states import location_name
 from webapp import create_app, efts
 
 SHAPE = json.loads((Path(__file__).parent / "fixtures" / "efts_response_shape.json").read_text())
@@ -116,14 +118,16 @@ def test_shape_check_catches_a_missing_or_mistyped_field(client):
 
 
 def test_hits_look_as_efts_clients_parse_them(client):
-    body = get(client, q="revenue")
+    body = get(client, q="revenue", snippets="1")
     assert body["hits"]["total"] == {"value": body["hits"]["total"]["value"], "relation": "eq"}
     assert body["hits"]["max_score"] == max(h["_score"] for h in body["hits"]["hits"])
     for h in body["hits"]["hits"]:
         src = h["_source"]
         assert h["_index"] == "edgar_file"
         adsh, filename = h["_id"].split(":", 1)
-        assert adsh == src["adsh"] and filename
+        assert filename and adsh == (src["adsh"] or adsh)
+        assert src["adsh"] or adsh.startswith("local-")  # no accession: no adsh to mangle
+        assert isinstance(src["form"], str) and isinstance(src["file_date"], str)
         assert all(re.fullmatch(r"\d{10}", c) for c in src["ciks"])
         named = [n for n in src["display_names"] if "(CIK " in n]
         assert len(named) == len(src["ciks"])
@@ -159,7 +163,7 @@ def test_without_words_a_hit_stands_for_its_primary_document(client, corpus_inde
     body = get(client, ciks="320193")
     req = SearchRequest(filters=Filters(ciks=("320193",)), per_page=100, facets=False)
     core = search(corpus_index, req).hits
-    assert [h["_source"]["adsh"] for h in body["hits"]["hits"]] == [h.id for h in core]
+    assert [h["_source"]["adsh"] for h in body["hits"]["hits"]] == [h.accession or "" for h in core]
     for h, hit in zip(body["hits"]["hits"], core, strict=True):
         primary = hit.primary or {}
         filename = primary.get("filename") or f"{hit.id}.txt"  # the whole submission
@@ -292,9 +296,11 @@ def test_paging_by_from_and_page(client):
         ({"startdt": " 2020-01-01"}, "startdt"),
         ({"ciks": "320193,apple"}, "ciks"),
         ({"locationType": "moon"}, "locationType"),
-        ({"locationCodes": "X0"}, "locationCodes"),
+        ({"locationCodes": "9Z"}, "locationCodes"),
+        ({"category": "form-cat99"}, "category"),
+        ({"items": "77"}, "items"),
+        ({"forms": "8-K", "items": "2.02,x"}, "items"),
         ({"forms": ",".join(["8-K"] * 21)}, "forms"),
-        ({"category": "form-cat1"}, "category"),
         ({"ciks": ",".join(str(n) for n in range(1000000000, 1000000030))}, "ciks"),
         ({"ciks": "99999999999"}, "ciks"),
         ({"ciks": "\t320193"}, "ciks"),
@@ -329,3 +335,92 @@ def test_blank_values_are_absent_and_a_reversed_range_matches_nothing(client):
     assert ids(get(client, q="revenue", **blank)) == ids(plain)
     reversed_range = get(client, q="revenue", startdt="2020-02-01", enddt="2020-01-01")
     assert plain["hits"]["total"]["value"] > 0 and reversed_range["hits"]["total"]["value"] == 0
+
+
+# ---------------------------------------------------------------- issue 4: what clients send
+
+
+def test_items_narrow_8ks_to_those_with_the_item(client, corpus_index):
+    all_8k = get(client, forms="8-K")["hits"]["total"]["value"]
+    body = get(client, forms="8-K", items="2.02")
+    total = body["hits"]["total"]["value"]
+    assert total == core_total(corpus_index, forms=("8-K",), items=("2.02",))
+    assert 0 < total < all_8k
+    assert all("2.02" in s["items_normalized"] for s in hits(body))
+    either = get(client, forms="8-K", items="2.02,9")["hits"]["total"]["value"]  # 9 = 7.01
+    assert either == core_total(corpus_index, forms=("8-K",), items=("2.02", "7.01")) > total
+
+
+@pytest.mark.parametrize("key", [f"form-cat{n}" for n in range(11)])
+def test_every_form_category_is_its_forms(client, corpus_index, key):
+    forms = FORM_CATEGORIES[key][1]
+    body = get(client, category=key)
+    assert body["hits"]["total"]["value"] == core_total(corpus_index, forms=forms)
+    assert body["query"]["filters"]["forms"] == list(forms)
+
+
+def test_form_categories_select_what_they_name(client):
+    reports = get(client, category="form-cat1")
+    roots = {s["root_forms"][0] for s in hits(reports)}
+    assert roots and roots <= set(FORM_CATEGORIES["form-cat1"][1])
+    assert {"10-K", "8-K"} <= {b["key"] for b in reports["aggregations"]["form_filter"]["buckets"]}
+    insiders = get(client, category="form-cat2")["hits"]["total"]["value"]
+    others = get(client, category="form-cat0")["hits"]["total"]["value"]
+    assert insiders > 0 and insiders + others == get(client)["hits"]["total"]["value"]
+    # explicit forms win over the category sent with them (edgar-tool sends category=custom)
+    assert ids(get(client, category="form-cat2", forms="10-K")) == ids(get(client, forms="10-K"))
+
+
+def test_non_us_location_codes(client, corpus_index):
+    ontario = get(client, locationCodes="A6")
+    total = ontario["hits"]["total"]["value"]
+    assert total == core_total(corpus_index, biz_states=("A6",)) > 0
+    assert all("A6" in s["biz_states"] for s in hits(ontario))
+    assert any(loc.endswith(", A6") for s in hits(ontario) for loc in s["biz_locations"])
+    inc = get(client, locationType="incorporated", locationCodes="A6")["hits"]["total"]["value"]
+    assert inc == core_total(corpus_index, states=("A6",)) > 0
+    assert location_name("A6") == "Ontario, Canada" and location_name("X0") == "United Kingdom"
+
+
+def test_an_accession_as_q_finds_its_filing(client, corpus_index):
+    some = next(h for h in get(client, ciks="320193")["hits"]["hits"] if h["_source"]["adsh"])
+    adsh = some["_source"]["adsh"]
+    for q in (adsh, f'"{adsh}"', adsh.replace("-", "")):
+        found = get(client, q=q)
+        assert [h["_source"]["adsh"] for h in found["hits"]["hits"]] == [adsh], q
+    assert get(client, q="0000000000-00-000000")["hits"]["total"]["value"] == 0
+
+
+def test_no_null_where_efts_sends_strings(client):
+    for params in ({}, {"from": "100"}, {"from": "200"}, {"q": "certification"}):
+        for src in hits(get(client, **params)):
+            assert all(isinstance(src[k], str) for k in ("form", "file_date", "adsh", "file_type"))
+
+
+def test_snippets_are_opt_in(client):
+    plain = get(client, q='"net income"')
+    assert plain["hits"]["hits"] and not any(s["snippets"] for s in hits(plain))
+    with_snippets = get(client, q='"net income"', snippets="1")
+    assert any(s["snippets"] for s in hits(with_snippets))
+    # the same filings; the matched document (`_id`'s file) is known only with snippets
+    assert [i.split(":")[0] for i in ids(plain)] == [i.split(":")[0] for i in ids(with_snippets)]
+
+
+def test_an_error_is_not_an_empty_result(client):
+    empty = client.get(URL, query_string={"q": "zzyzxnotaword"})
+    assert empty.status_code == 200 and empty.get_json()["hits"]["total"]["value"] == 0
+    error = client.get(URL, query_string={"q": "(revenue"})
+    assert error.status_code == 400 and "hits" not in error.get_json()
+
+
+def test_the_search_page_offers_the_same_form_categories(client, corpus_index):
+    html = client.get("/search?q=revenue").get_data(as_text=True)
+    for key, (label, _forms) in FORM_CATEGORIES.items():
+        assert f'<option value="{key}">{label}</option>' in html
+    body = client.get("/search.json?category=form-cat2&per_page=100").get_json()
+    assert body["total"] == core_total(corpus_index, forms=("3", "4", "5")) > 0
+    page = client.get("/search?category=form-cat2").get_data(as_text=True)
+    assert '<option value="form-cat2" selected>' in page
+    assert 'name="category" value="form-cat2"' not in page  # the select carries it, no hidden copy
+    r = client.get("/search.json?category=form-cat99")
+    assert r.status_code == 400 and r.get_json()["error"].startswith("category:")

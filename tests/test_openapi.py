@@ -125,6 +125,7 @@ def test_export_row_columns_are_the_export_columns():
         "/search.json?company_name=APPLE+INC&year=2004&signer=cook&signer_name=Tim+Cook",
         "/search.json?filed_from=2000&filed_to=2010-06&period_from=2001&page=2&facet_size=3",
         "/search.json?q=zzyzxnotaword",
+        "/search.json?company_name=320193",
     ],
 )
 def test_search_json(client, url):
@@ -157,6 +158,11 @@ def test_company_json(client, url):
     assert_valid("/companies/{cik}.json", url, client)
 
 
+@pytest.mark.parametrize("url", ["/companies/suggest.json?q=app", "/companies/suggest.json"])
+def test_company_suggest_json(client, url):
+    assert_valid("/companies/suggest.json", url, client)
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -164,6 +170,8 @@ def test_company_json(client, url):
         "/LATEST/search-index?forms=8-K,-8-K/A&dateRange=custom&startdt=1995-01-01&enddt=2024-12-31",
         "/LATEST/search-index?entityName=apple&from=3",
         "/LATEST/search-index?locationType=incorporated&locationCodes=DE&page=2",
+        "/LATEST/search-index?category=form-cat1&items=2.02&locationCodes=A6&snippets=1",
+        "/LATEST/search-index?keysTyped=app",
     ],
 )
 def test_efts_json(client, url):

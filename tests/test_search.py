@@ -72,7 +72,7 @@ def facet_values(rec: dict) -> dict[str, set]:
     filers = rec["filers"]
     values = {
         "form": {rec["root_form"]},
-        "company": {rec["company"]},
+        "company": {rec["cik"] or rec["company"]},  # a company is its CIK (its name without)
         "year": {rec["filed"][:4] if rec["filed"] else "undated"},  # the filed date, as filters
         "items": {i["normalized"] for i in rec["items"]},
         "state": {state_code(f["state_of_incorporation"]) for f in filers},

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from flask import Blueprint, request
 
+from indexer.entities import MAX_SUGGEST_CHARS, entity_json, get_entities, suggest
 from indexer.filters import UNDATED, Filters
 from indexer.search import MAX_PAGE, SearchRequest, search
 from webapp import params, urls
@@ -45,7 +46,24 @@ def company_info(cik: str) -> dict:
     info["cik"] = cik
     info["former_names"] = info["former_names"] or []
     info["filings"] = newest.total
+    info["names"] = []  # every name it filed under, newest first, with first and last dates
+    if entity := entity_of(cik):
+        info["name"], info["names"] = entity.name, entity.names
     return info
+
+
+def entity_of(cik: str):
+    """Return the side store's entity for a CIK, None when it has none."""
+    with get_index().using() as gen:
+        return get_entities(gen.view().store.db, [cik]).get(cik)
+
+
+def suggest_page():
+    """Answer the company lookup: names, former names and CIK digits → at most 10 companies."""
+    text = params.text_arg(request.args, "q", MAX_SUGGEST_CHARS) or ""
+    with get_index().using() as gen:
+        found = suggest(gen.view().store.db, text)
+    return {"ok": True, "q": text, "companies": [entity_json(e) for e in found]}
 
 
 def histogram(year_facet: dict, links: Links) -> dict:
@@ -89,5 +107,6 @@ def company_page(cik: str):
     return respond("company.html", data)
 
 
+bp.add_url_rule("/companies/suggest.json", "suggest_json", suggest_page)
 bp.add_url_rule("/companies/<cik>", "company", company_page)
 bp.add_url_rule("/companies/<cik>.json", "company_json", company_page)

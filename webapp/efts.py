@@ -6,7 +6,9 @@ against this server: the same parameters, and an Elasticsearch-shaped answer wit
 parsed by our query language, which reads EFTS queries (words, "phrases", OR, -word) the same.
 
 One difference in kind: EFTS has a hit per matching *document*, we have one per *filing*; a
-hit's `_id` names the first document whose text matched, else the primary document.
+hit's `_id` names the first document whose text matched when snippets are asked for
+(`snippets=1`; EFTS hits carry none, and 100 of them cost several times the search), else the
+primary document.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Blueprint, request
 
-from indexer.filters import Filters
+from indexer.entities import MAX_SUGGEST_CHARS
+from indexer.entities import suggest as suggest_entities
+from indexer.filters import Filters, QueryError, build_filters
+from indexer.formcats import FORM_CATEGORIES, category_forms
 from indexer.search import Hit, SearchRequest, SearchResult, run
 from indexer.states import state_code
 from webapp.errors import ApiError
@@ -31,13 +37,19 @@ bp = Blueprint("efts", __name__)
 PAGE_SIZE = 100  # hits per page, as EFTS
 MAX_WINDOW = 10_000  # deepest hit reachable by `from`, as EFTS (Elasticsearch's result window)
 BUCKETS = 30  # values per aggregation, as EFTS
-CIK_LOOKUP = 10  # filings looked at for a company's CIK when the page shows none
 INDEX_NAME = "edgar_file"
 # dateRange presets: how far back from today each reaches
 DATE_RANGES = {"all": None, "10y": (10, 0), "5y": (5, 0), "1y": (1, 0), "30d": (0, 30)}
 LOCATION_TYPES = {"located": "biz_states", "incorporated": "states"}
-# category values that mean "no category": EFTS' form categories (form-cat1 ...) are not kept
+# category values that mean "no category"; the others are EFTS' form groups (form-cat0 ...)
 NO_CATEGORY = {"", "all", "custom"}
+# EFTS parameter of each Filters attribute, for errors the core finds in a value
+PARAM_OF = {"forms": "forms", "ciks": "ciks", "items": "items", "company": "entityName"}
+PARAM_OF |= {"states": "locationCodes", "biz_states": "locationCodes"}
+# "0000320193-24-000005", "000032019324000005", quoted or not: an accession number as q
+ACCESSION = re.compile(r'"?\s*(\d{10})-?(\d{2})-?(\d{6})\s*"?')
+# values of `snippets` that turn snippets on (EFTS sends none; computing 100 is costly)
+TRUE = {"1", "true", "yes", "on"}
 # "2004-03-31": the date shape startdt and enddt take
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # "1234567" or "0001234567": a CIK
@@ -77,8 +89,17 @@ def comma_list(name: str) -> list[str]:
 
 
 def parse_forms() -> tuple[str, ...]:
-    """Return the forms filter: `forms=10-K,8-K` includes, `-4` excludes."""
-    return tuple(" ".join(f.upper().split()) for f in comma_list("forms"))  # a bare - is ignored
+    """Return the forms filter: `forms=10-K,8-K` includes, `-4` excludes; without forms, the
+    forms of a `category` (EFTS sends `category=custom` along with explicit forms)."""
+    forms = tuple(" ".join(f.upper().split()) for f in comma_list("forms"))  # a bare - is ignored
+    category = request.args.get("category", "").strip()
+    if category in NO_CATEGORY or forms:
+        return forms
+    grouped = category_forms(category)
+    if grouped is None:
+        keys = f"{next(iter(FORM_CATEGORIES))} … {next(reversed(FORM_CATEGORIES))}"
+        raise bad("category", f"unknown form category {category!r} (use {keys}, all or custom)")
+    return grouped
 
 
 def parse_ciks() -> list[str]:
@@ -121,7 +142,7 @@ def parse_locations() -> dict[str, tuple[str, ...]]:
         if state is None:
             raise bad(
                 "locationCodes",
-                f"{code!r} is not a US state or territory code; this index knows US ones only",
+                f"{code!r} is not a US state or an EDGAR country or province code (as A6)",
             )
         states.append(state)
     return {LOCATION_TYPES[kind]: tuple(states)} if states else {}
@@ -184,24 +205,41 @@ def parse_offset() -> int:
     return (page - 1) * PAGE_SIZE if page else 0
 
 
-def parse_filters() -> Filters:
-    """Map the EFTS parameters onto search filters."""
+def parse_query(q: str) -> tuple[str, tuple[str, ...]]:
+    """Return the words to search and the accessions to select: a `q` that is an accession
+    number (how edgartools resolves one) selects that filing."""
+    m = ACCESSION.fullmatch(q.strip())
+    return ("", (f"{m[1]}-{m[2]}-{m[3]}",)) if m else (q, ())
+
+
+def parse_filters(accessions: tuple[str, ...] = ()) -> Filters:
+    """Map the EFTS parameters onto search filters, each value checked."""
     if sum(len(v) for v in request.args.listvalues()) > MAX_ARGS:
         raise ApiError(400, f"too many parameters (at most {MAX_ARGS})")
-    category = request.args.get("category", "")
-    if category not in NO_CATEGORY:
-        raise bad("category", f"form categories are not supported ({category!r}): pass forms")
     ciks = parse_ciks()
     company = parse_entity(ciks)
     filed_from, filed_to = parse_dates()
-    return Filters(
+    filters = Filters(
         forms=parse_forms(),
         ciks=tuple(dict.fromkeys(ciks)),
         company=company,
         filed_from=filed_from,
         filed_to=filed_to,
+        items=tuple(comma_list("items")),
+        accessions=accessions,
         **parse_locations(),
     )
+    try:
+        build_filters(filters)
+    except QueryError as e:
+        param = PARAM_OF.get(e.param, e.param)
+        raise bad(param, e.message.removeprefix(f"{param}: ")) from None
+    return filters
+
+
+def wants_snippets() -> bool:
+    """Tell whether the client asked for snippets (`snippets=1`); EFTS hits carry none."""
+    return request.args.get("snippets", "").strip().lower() in TRUE
 
 
 # ---------------------------------------------------------------- searching
@@ -223,41 +261,23 @@ def pinned() -> Iterator[Find]:
         yield find
 
 
-def run_page(find: Find, q: str, filters: Filters, offset: int) -> tuple[SearchResult, list[Hit]]:
+def run_page(
+    find: Find, q: str, filters: Filters, offset: int, snippets: bool = False
+) -> tuple[SearchResult, list[Hit]]:
     """Search and return the result of the page holding `offset` and the 100 hits from it.
 
     The core pages in fixed steps, so an offset that is not a multiple of 100 takes the tail
     of one page and the head of the next.
     """
     page = offset // PAGE_SIZE + 1
-    result = find(
-        SearchRequest(q=q, filters=filters, page=page, per_page=PAGE_SIZE, facet_size=BUCKETS)
-    )
+    base = SearchRequest(q=q, filters=filters, per_page=PAGE_SIZE, snippets=snippets)
+    result = find(replace(base, page=page, facet_size=BUCKETS))
     skip = offset - (page - 1) * PAGE_SIZE
     hits = result.hits[skip:]
     end = min(offset + PAGE_SIZE, MAX_WINDOW, result.total)
     if skip and offset + len(hits) < end:
-        nxt = SearchRequest(q=q, filters=filters, page=page + 1, per_page=PAGE_SIZE, facets=False)
-        hits += find(nxt).hits[: end - offset - len(hits)]
+        hits += find(replace(base, page=page + 1, facets=False)).hits[: end - offset - len(hits)]
     return result, hits
-
-
-def entity_ciks(find: Find, result: SearchResult, hits: list[Hit]) -> dict[str, str | None]:
-    """Return the CIK of each company of the company facet: from the page's hits, else from the
-    company's newest filings (the facet counts primary names, which carry no CIK)."""
-    known = {h.company: h.cik for h in hits if h.company and h.cik}
-    for value in result.facets["company"]["values"]:
-        name = value["value"]
-        if name not in known:
-            req = SearchRequest(
-                filters=Filters(companies=(name,)),
-                sort="newest",
-                per_page=CIK_LOOKUP,
-                facets=False,
-                snippets=False,
-            )
-            known[name] = next((h.cik for h in find(req).hits if h.cik), None)
-    return known
 
 
 # ---------------------------------------------------------------- the response
@@ -295,18 +315,21 @@ def source(hit: Hit, doc: dict) -> dict:
     return {
         "ciks": [c for _, c in filers if c],
         "display_names": [display_name(n, c) for n, c in filers],
-        "form": hit.form,
+        # strings where EFTS always sends them: clients compare and print them unchecked
+        "form": hit.form or "",
         "root_forms": [hit.root_form] if hit.root_form else [],
-        "file_date": hit.filed,
+        "file_date": hit.filed or "",
         "period_ending": hit.period,
-        "adsh": hit.accession or hit.id,
-        "file_type": doc["type"],
+        # clients strip the dashes of an adsh; a filing without an accession has none (its
+        # `local-…` id stays in `_id`)
+        "adsh": hit.accession or "",
+        "file_type": doc["type"] or "",
         "file_description": doc["description"],
         "sequence": doc["sequence"],
         "xsl": None,
         "items": [i["code"] for i in hit.items],
         "biz_states": hit.biz_states,
-        "biz_locations": [],  # "City, ST" in EFTS; the index keeps no cities
+        "biz_locations": hit.biz_locations,
         "inc_states": hit.inc_states,
         "sics": hit.sics,
         # file numbers and signers: read once the core's Hit carries them
@@ -330,25 +353,34 @@ def es_hit(hit: Hit) -> dict:
     }
 
 
-def buckets(facet: dict, key=lambda value: value) -> dict:
+def buckets(facet: dict, key) -> dict:
     """Return one facet as an Elasticsearch terms aggregation."""
     return {
         "doc_count_error_upper_bound": 0,
         "sum_other_doc_count": facet["other_count"],
-        "buckets": [{"key": key(v["value"]), "doc_count": v["count"]} for v in facet["values"]],
+        "buckets": [{"key": key(v), "doc_count": v["count"]} for v in facet["values"]],
     }
 
 
-def aggregations(result: SearchResult, ciks: dict[str, str | None]) -> dict:
-    """Return the four EFTS aggregations; companies are keyed by display name."""
+def entity_key(value: dict) -> str:
+    """Return a company facet value as EFTS keys an entity: `NAME  (CIK 0000320193)` with the
+    latest name (the facet counts CIKs; a company known without one is its name)."""
+    if not value["value"].isdigit():
+        return value["value"]
+    return display_name(value["label"].rsplit(" (CIK ", 1)[0], value["value"])
+
+
+def aggregations(result: SearchResult) -> dict:
+    """Return the four EFTS aggregations."""
     out = {}
     for name, facet in AGGREGATIONS.items():
-        key = (lambda n: display_name(n, ciks.get(n))) if facet == "company" else (lambda v: v)
-        out[name] = buckets(result.facets[facet], key)
+        values = result.facets[facet]
+        key = entity_key if facet == "company" else (lambda v: v["value"])
+        out[name] = buckets(values, key)
     return out
 
 
-def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> dict:
+def response(result: SearchResult, hits: list[Hit], offset: int) -> dict:
     scores = [h.score for h in hits if h.score is not None]
     return {
         "took": round(result.elapsed_ms),
@@ -360,7 +392,7 @@ def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> 
             "max_score": max(scores, default=None),
             "hits": [es_hit(h) for h in hits],
         },
-        "aggregations": aggregations(result, ciks),
+        "aggregations": aggregations(result),
         "query": {
             **result.query.to_json(),
             "filters": result.request.filters.to_json(),
@@ -370,12 +402,30 @@ def response(result: SearchResult, hits: list[Hit], offset: int, ciks: dict) -> 
     }
 
 
+def entity_hints(text: str) -> dict:
+    """Answer EFTS' company autocomplete (`keysTyped=app`): hits whose `_id` is a CIK and whose
+    `_source.entity` is the company's latest name, as efts.sec.gov answers its search page."""
+    if len(text) > MAX_SUGGEST_CHARS:
+        raise bad("keysTyped", f"at most {MAX_SUGGEST_CHARS} characters")
+    with get_index().using() as gen:
+        found = suggest_entities(gen.view().store.db, text)
+    hits = [
+        {"_index": "edgar_entity", "_id": e.cik, "_score": None,
+         "_source": {"entity": e.name, "tickers": ",".join(e.tickers), "cik": e.cik,
+                     "former_names": [n["name"] for n in e.former_names]}}
+        for e in found
+    ]  # fmt: skip
+    return {"hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}}
+
+
 @bp.get("/LATEST/search-index")
 def search_index():
-    """Answer an EFTS full-text search request."""
-    filters = parse_filters()
+    """Answer an EFTS full-text search request, or its company autocomplete (`keysTyped`)."""
+    if "keysTyped" in request.args:
+        return entity_hints(request.args.get("keysTyped", ""))
+    q, accessions = parse_query(request.args.get("q", ""))
+    filters = parse_filters(accessions)
     offset = parse_offset()
     with pinned() as find:
-        result, hits = run_page(find, request.args.get("q", ""), filters, offset)
-        ciks = entity_ciks(find, result, hits)
-    return response(result, hits, offset, ciks)
+        result, hits = run_page(find, q, filters, offset, wants_snippets())
+    return response(result, hits, offset)

@@ -77,6 +77,7 @@ FILTER_PARAMS = {
     "signer_name": "signers",  # exact signer names (the signer facet)
     "exhibit": "exhibits",
     "undated": "include_undated",  # "include": filing-date filters keep undated filings
+    "category": "category",  # an EDGAR form group: form-cat0 … form-cat10
 }
 UNDATED_CHOICES = ("include", "exclude")
 PARAM_OF = {attr: param for param, attr in FILTER_PARAMS.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from indexer.filters import Filters
+from indexer.formcats import category_choices
 from indexer.search import SORTS, SearchResult
 from webapp import urls
 from webapp.params import PARAM_OF
@@ -27,6 +28,7 @@ SORT_LABELS = {
 # How each filter is named in the list of active filters
 FILTER_LABELS = {
     "forms": "Form",
+    "category": "Form category",
     "ciks": "CIK",
     "company": "Company name has",
     "companies": "Company",
@@ -46,7 +48,7 @@ FILTER_LABELS = {
 }
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)
-FORM_FIELDS = ("filed_from", "filed_to")
+FORM_FIELDS = ("filed_from", "filed_to", "category")
 
 
 def item_label(item: dict) -> str:
@@ -158,6 +160,8 @@ def form_state(result: SearchResult, action: str) -> dict:
         "q": req.q,
         "filed_from": req.filters.filed_from or "",
         "filed_to": req.filters.filed_to or "",
+        "category": req.filters.category or "",
+        "categories": category_choices(),
         "hidden": hidden,
     }
 

@@ -10,3 +10,39 @@ document.addEventListener("keydown", function (event) {
   box.focus();
   box.select();
 });
+
+// Company hints: while the last word typed is `company:app` (or a word of 3+ letters), offer the
+// companies it starts (from /companies/suggest.json) in the box's <datalist>; choosing one puts
+// `cik:320193` in that word's place. Without JavaScript the box is a plain search box.
+(function () {
+  var box = document.getElementById("q");
+  var list = document.getElementById("company-hints");
+  if (!box || !list || !window.fetch) return;
+  var timer = null;
+  var LAST_WORD = /(?:^|\s)((?:company:)?"?([^\s:"]{3,}))$/i;
+
+  function fill(head, companies) {
+    list.textContent = "";
+    companies.forEach(function (c) {
+      var option = document.createElement("option");
+      option.value = head + "cik:" + c.cik.replace(/^0+/, "");
+      option.label = c.label;
+      option.textContent = c.label;
+      list.appendChild(option);
+    });
+  }
+
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    var text = box.value;
+    var m = LAST_WORD.exec(text);
+    if (!m || /^cik:/i.test(m[1])) { list.textContent = ""; return; }
+    var head = text.slice(0, text.length - m[1].length);
+    timer = setTimeout(function () {
+      fetch("/companies/suggest.json?q=" + encodeURIComponent(m[2]))
+        .then(function (r) { return r.ok ? r.json() : { companies: [] }; })
+        .then(function (body) { if (box.value === text) fill(head, body.companies); })
+        .catch(function () { list.textContent = ""; });
+    }, 150);
+  });
+})();
