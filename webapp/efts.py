@@ -27,7 +27,7 @@ from indexer.entities import suggest as suggest_entities
 from indexer.filters import Filters, QueryError, build_filters
 from indexer.formcats import FORM_CATEGORIES, category_forms
 from indexer.search import Hit, SearchRequest, SearchResult, run
-from indexer.states import state_code
+from indexer.states import LOCATION_PATTERN, state_code
 from webapp.errors import ApiError
 from webapp.index import get_index
 from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, WHOLE, bad
@@ -57,7 +57,7 @@ CIK = re.compile(r"[0-9]{1,10}")
 # "320193, 1018724": the comma list `ciks` takes, spaces around each CIK, blanks ignored
 CIK_LIST = re.compile(r" *(?:[0-9]{1,10} *)?(?:, *(?:[0-9]{1,10} *)?)*")
 # "CA", "de": a two-letter location code
-LOCATION_CODE = re.compile(r"[A-Za-z]{2}")
+LOCATION_CODE = re.compile(LOCATION_PATTERN)
 MAX_CIKS_CHARS = 240  # the length of `ciks`: room for 20 CIKs of 10 digits and their commas
 # "APPLE INC  (AAPL)  (CIK 0000320193)": the CIK at the end of an EFTS display name
 DISPLAY_CIK = re.compile(r"\(CIK\s*(\d{1,10})\)\s*$")
@@ -421,11 +421,11 @@ def entity_hints(text: str) -> dict:
 @bp.get("/LATEST/search-index")
 def search_index():
     """Answer an EFTS full-text search request, or its company autocomplete (`keysTyped`)."""
+    q, accessions = parse_query(request.args.get("q", ""))
+    filters = parse_filters(accessions)  # checked even for an autocomplete: bad input is a 400
+    offset = parse_offset()
     if "keysTyped" in request.args:
         return entity_hints(request.args.get("keysTyped", ""))
-    q, accessions = parse_query(request.args.get("q", ""))
-    filters = parse_filters(accessions)
-    offset = parse_offset()
     with pinned() as find:
         result, hits = run_page(find, q, filters, offset, wants_snippets())
     return response(result, hits, offset)

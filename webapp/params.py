@@ -18,6 +18,7 @@ from indexer.filters import Filters, QueryError, build_filters
 from indexer.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
 from indexer.query import MAX_PER_PAGE, MAX_QUERY_CHARS
 from indexer.search import MAX_PAGE, SORTS, SearchRequest
+from indexer.states import LOCATION_PATTERN
 from webapp.errors import ApiError
 
 # Query-string values in one request: above the sum of every parameter's own bound (MAX_VALUES
@@ -47,8 +48,8 @@ FREE_TEXT = re.compile(r"[^\x00]*")
 SHAPES = {
     "cik": CIK,
     "year": re.compile(r"[0-9]{4}|undated"),  # a filing year as the year facet shows it
-    "state": re.compile(r"[A-Za-z]{2}"),  # "DE": a two-letter code
-    "biz_state": re.compile(r"[A-Za-z]{2}"),
+    "state": re.compile(LOCATION_PATTERN),  # "DE", "A6": a state, country or province code
+    "biz_state": re.compile(LOCATION_PATTERN),
     "sic": re.compile(r"[0-9]{1,4}"),  # "2834"
 }
 # 8-K item codes a filter takes, either numbering ("9" = "7.01"); legacy 10-12 have no successor
