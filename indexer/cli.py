@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from indexer import indexdir
+from indexer.store import generations as indexdir
 
 EXIT_BUSY = 3  # another build holds the index directory
 EXIT_NO_INDEX = 4  # nothing built yet
@@ -45,9 +45,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def parse(paths: tuple[str, ...]) -> None:
     """Print one JSON record per filing found under PATHS (JSON lines)."""
-    from indexer.model import NotAFiling, ParseError
-    from indexer.parse import parse_path
-    from indexer.sources import walk
+    from indexer.edgar.model import NotAFiling, ParseError
+    from indexer.edgar.parse import parse_path
+    from indexer.edgar.sources import walk
 
     for src in walk(paths):
         try:
@@ -69,8 +69,8 @@ def parse(paths: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
-    from indexer.build import BuildFailed, quiet_gc
-    from indexer.build import build as run_build
+    from indexer.build.builder import BuildFailed, quiet_gc
+    from indexer.build.builder import build as run_build
 
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
@@ -110,7 +110,7 @@ def print_report(report) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def stats(index_dir, as_json) -> None:
     """Count the index's filings by form, year and company."""
-    from indexer.stats import index_stats
+    from indexer.search.stats import index_stats
 
     try:
         s = index_stats(index_dir)
@@ -173,8 +173,8 @@ CLI_OPTIONS = {
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, **filters):
     """Search the index: QUERY uses the syntax in README, "Search syntax"."""
-    from indexer.filters import Filters, QueryError
-    from indexer.search import SearchRequest, search
+    from indexer.query.filters import Filters, QueryError
+    from indexer.search.core import SearchRequest, search
 
     filters = {k: v for k, v in filters.items() if v}
     request = SearchRequest(
@@ -338,7 +338,7 @@ EXIT_VERIFY_FAILED = 5  # the serving generation does not open or disagrees with
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_command(index_dir, as_json) -> None:
     """Check that the serving index opens, agrees with its side store, and answers a search."""
-    from indexer.verify import verify
+    from indexer.build.verify import verify
 
     try:
         report = verify(index_dir)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.build.builder import build
+from indexer.store import generations as indexdir
 from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
 
 

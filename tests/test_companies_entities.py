@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import indexdir
-from indexer.entities import get_entities, suggest
-from indexer.filters import Filters
-from indexer.search import SearchRequest, search
-from indexer.store import Store
+from indexer.query.filters import Filters
+from indexer.search.core import SearchRequest, search
+from indexer.store import generations as indexdir
+from indexer.store.entities import get_entities, suggest
+from indexer.store.sidestore import Store
 from webapp import create_app
 
 APPLE = "0000320193"
@@ -113,9 +113,9 @@ def test_an_index_from_before_the_company_key_is_rebuilt_whole(tmp_path):
     from whoosh import fields as W
     from whoosh import index as whoosh_index
 
-    from indexer.build import build, older_schema
-    from indexer.facets import DocValues
-    from indexer.schema import FilingSchema
+    from indexer.backend.whoosh.docvalues import DocValues
+    from indexer.backend.whoosh.schema import FilingSchema
+    from indexer.build.builder import build, older_schema
     from tests.corpus import SEED
 
     build([str(SEED)], tmp_path / "new", jobs=1)

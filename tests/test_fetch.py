@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.build.builder import build
 from indexer.cli import main
 from indexer.fetch.sources import Selection, index_paths, parse_index
+from indexer.store import generations as indexdir
 from tests.replay_server import REPLAY, Replay
 
 pytestmark = pytest.mark.skipif(

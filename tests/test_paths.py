@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from indexer import indexdir
-from indexer.store import Store
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.webapp_browser import serve
 from tests.webapp_pages import close_index
 from webapp import TEMPLATES, create_app

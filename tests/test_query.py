@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.filters import Filters, QueryError, build_filters
-from indexer.lexicon import WordListLexicon, stem, stem_prefix
-from indexer.query import (
+from indexer.backend.whoosh.lexicon import WordListLexicon, stem, stem_prefix
+from indexer.query.filters import Filters, QueryError, build_filters
+from indexer.query.language import (
     MAX_CLAUSES,
     MAX_DEPTH,
     MAX_QUERY_CHARS,

@@ -16,17 +16,17 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import indexdir
-from indexer.build import build
-from indexer.engine import read_postings
-from indexer.facets import MAX_FACET_SIZE
-from indexer.filters import Filters, QueryError
-from indexer.model import Document, Filing
-from indexer.schema import FilingSchema, filing_id, to_fields
-from indexer.search import SearchIndex, SearchRequest, search
-from indexer.snippets import pattern_for, scan, snippets
-from indexer.states import state_code
-from indexer.store import Store
+from indexer.backend.whoosh.engine import read_postings
+from indexer.backend.whoosh.schema import FilingSchema, filing_id, to_fields
+from indexer.build.builder import build
+from indexer.edgar.model import Document, Filing
+from indexer.edgar.states import state_code
+from indexer.query.filters import Filters, QueryError
+from indexer.search.core import SearchIndex, SearchRequest, search
+from indexer.search.facets import MAX_FACET_SIZE
+from indexer.search.snippets import pattern_for, scan, snippets
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import EDGARTOOLS, SEED
 from tests.test_query import doc_rows
 
@@ -565,7 +565,7 @@ def test_views_are_pooled_not_kept_per_thread(corpus_index):
     """A thread-per-request server must not leave one open searcher per thread behind."""
     import threading
 
-    from indexer.searcher import SearchIndex
+    from indexer.backend.whoosh.generation import SearchIndex
 
     index = SearchIndex(corpus_index)
     threads = [

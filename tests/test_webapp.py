@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from indexer import indexdir
+from indexer.store import generations as indexdir
 from tests.corpus import SEED
 from tests.webapp_pages import (
     close_index,

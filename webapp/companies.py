@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from flask import Blueprint, request
 
-from indexer.entities import MAX_SUGGEST_CHARS, entity_json, get_entities, suggest
-from indexer.filters import UNDATED, Filters
-from indexer.search import MAX_PAGE, SearchRequest, search
+from indexer.query.filters import UNDATED, Filters
+from indexer.search.core import MAX_PAGE, SearchRequest, search
+from indexer.store.entities import MAX_SUGGEST_CHARS, entity_json, get_entities, suggest
 from webapp import params, urls
 from webapp.errors import ApiError
 from webapp.index import get_index

@@ -22,12 +22,12 @@ from datetime import date, timedelta
 
 from flask import Blueprint, request
 
-from indexer.entities import MAX_SUGGEST_CHARS
-from indexer.entities import suggest as suggest_entities
-from indexer.filters import Filters, QueryError, build_filters
-from indexer.formcats import FORM_CATEGORIES, category_forms
-from indexer.search import Hit, SearchRequest, SearchResult, run
-from indexer.states import state_code
+from indexer.edgar.states import state_code
+from indexer.query.filters import Filters, QueryError, build_filters
+from indexer.query.formcats import FORM_CATEGORIES, category_forms
+from indexer.search.core import Hit, SearchRequest, SearchResult, run
+from indexer.store.entities import MAX_SUGGEST_CHARS
+from indexer.store.entities import suggest as suggest_entities
 from webapp.errors import ApiError
 from webapp.index import get_index
 from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, WHOLE, bad

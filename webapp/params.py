@@ -13,11 +13,11 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.facets import FACET_SIZE
-from indexer.filters import Filters, QueryError, build_filters
-from indexer.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
-from indexer.query import MAX_PER_PAGE, MAX_QUERY_CHARS
-from indexer.search import MAX_PAGE, SORTS, SearchRequest
+from indexer.edgar.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
+from indexer.query.filters import Filters, QueryError, build_filters
+from indexer.query.language import MAX_PER_PAGE, MAX_QUERY_CHARS
+from indexer.search.core import MAX_PAGE, SORTS, SearchRequest
+from indexer.search.facets import FACET_SIZE
 from webapp.errors import ApiError
 
 # Query-string values in one request: above the sum of every parameter's own bound (MAX_VALUES

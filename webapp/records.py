@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.query import parse_query
+from indexer.query.language import parse_query
 from webapp.index import get_index
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.filters import Filters
-from indexer.formcats import category_choices
-from indexer.search import SORTS, SearchResult
+from indexer.query.filters import Filters
+from indexer.query.formcats import category_choices
+from indexer.search.core import SORTS, SearchResult
 from webapp import urls
 from webapp.params import PARAM_OF
 from webapp.urls import Links, url_value

@@ -12,9 +12,9 @@ from urllib.parse import quote, urlencode
 
 from flask import url_for
 
-from indexer.facets import FACET_SIZE
-from indexer.filters import Filters
-from indexer.search import SearchRequest
+from indexer.query.filters import Filters
+from indexer.search.core import SearchRequest
+from indexer.search.facets import FACET_SIZE
 from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT, FILTER_PARAMS
 
 SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from indexer.items import root_form
+from indexer.edgar.items import root_form
 
 # "2004", "2004-03", "2004-03-31": the date shapes `indexer search` accepts
 DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from indexer import indexdir
-from indexer.store import Store
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 
 TOP = 20
 

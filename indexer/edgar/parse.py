@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer import sgml
-from indexer.cover import read_cover
-from indexer.header import parse_header
-from indexer.items import normalize_items, root_form
-from indexer.lines import text_lines
-from indexer.model import (
+from indexer.edgar import sgml
+from indexer.edgar.cover import read_cover
+from indexer.edgar.header import parse_header
+from indexer.edgar.items import normalize_items, root_form
+from indexer.edgar.lines import text_lines
+from indexer.edgar.model import (
     CoverInfo,
     Document,
     Exhibit,
@@ -26,10 +26,10 @@ from indexer.model import (
     ParseError,
     RawDocument,
 )
-from indexer.signatures import read_signers
-from indexer.sources import accession_from_path, form_from_path
-from indexer.states import state_code
-from indexer.text import (
+from indexer.edgar.signatures import read_signers
+from indexer.edgar.sources import accession_from_path, form_from_path
+from indexer.edgar.states import state_code
+from indexer.edgar.text import (
     classify_html,
     classify_text,
     decode_bytes,
@@ -39,7 +39,7 @@ from indexer.text import (
     is_uuencoded,
     plain_to_text,
 )
-from indexer.xmlforms import XmlForm, read_xml_form
+from indexer.edgar.xmlforms import XmlForm, read_xml_form
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 # Document types that never carry readable text (images, archives, XBRL attachments)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from indexer.filters import (
+from indexer.query.filters import (
     EXHIBIT_TYPE,
     QueryError,
     cik_query,
@@ -27,7 +27,7 @@ from indexer.filters import (
     form_query,
     items_query,
 )
-from indexer.querylex import (
+from indexer.query.lexer import (
     DATE_FIELDS,
     FIELD_LIST,
     FIELD_PREFIX,
@@ -37,7 +37,7 @@ from indexer.querylex import (
     error_at,
     tokenize,
 )
-from indexer.schema import body_analyzer, name_analyzer
+from indexer.query.tokens import query_words
 
 # Limits: every query costs a bounded amount of work
 MAX_QUERY_CHARS = 1000  # length of the query string
@@ -103,7 +103,6 @@ class Parser:
         self.i = 0
         self.clauses = 0
         self.out = ParsedQuery(text, None, "")
-        self.analyzers = {"body": body_analyzer(), "names": name_analyzer()}
 
     def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -239,8 +238,7 @@ class Parser:
         return Built(q, f"{fld}:{shown}")
 
     def analyze(self, fld: str, text: str) -> list[str]:
-        analyzer = self.analyzers["body" if fld == "body" else "names"]
-        return [t.text for t in analyzer(text, mode="query")]
+        return query_words(text)  # the same rules for text and names
 
     def word(self, fld: str, tok: Token, neg: bool) -> Built:
         if fld in VALUE_FIELDS or fld in DATE_FIELDS:
@@ -349,7 +347,7 @@ def _combine(parts: list[Built], kind: str) -> Built:
 def parse_query(text: str, lexicon=None) -> ParsedQuery:
     """Parse what a user typed; raise QueryError pointing at the first problem.
 
-    With a lexicon (see indexer.lexicon), unquoted body words match the indexed words sharing
+    With a lexicon (a backend's), unquoted body words match the indexed words sharing
     their stem and wildcards expand to indexed words; without one, words match as typed and
     wildcards become Prefix queries.
     """

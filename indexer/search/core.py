@@ -1,8 +1,8 @@
 """The read side: a search request → plain data (hits, snippets, facets, pages, did-you-mean).
 
 One `SearchIndex` per process holds the serving generation open and reopens it when `CURRENT`
-names a new one (see indexer.searcher); no index is opened per request. A search
-runs in passes, bounded by the request's deadline (see indexer.engine):
+names a new one (see indexer.backend.whoosh.generation); no index is opened per request. A search
+runs in passes, bounded by the request's deadline (see indexer.backend.whoosh.engine):
 
 1. the matching set: query AND filters as one set of document numbers (the exact total, the
    facets and the field sorts all use it);
@@ -22,13 +22,14 @@ from pathlib import Path
 
 from whoosh import query as Q
 
-from indexer.entities import label_companies
-from indexer.facets import FACET_SIZE, MAX_FACET_SIZE, DocValues, count_facets
-from indexer.filters import UNDATED, Filters, QueryError, build_filters
-from indexer.query import MAX_PER_PAGE, ParsedQuery, parse_query
-from indexer.searcher import Generation, SearchIndex, View, open_index
-from indexer.snippets import snippets
-from indexer.suggest import suggest
+from indexer.backend.whoosh.docvalues import DocValues
+from indexer.backend.whoosh.generation import Generation, SearchIndex, View, open_index
+from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
+from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
+from indexer.search.facets import FACET_SIZE, MAX_FACET_SIZE, count_facets
+from indexer.search.snippets import snippets
+from indexer.search.suggest import suggest
+from indexer.store.entities import label_companies
 
 # Seconds per search; past it, matching and ranking stop, the page's remaining hits get no
 # snippets, and the result is flagged timed_out (a web answer stays within about a second)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from indexer.model import Filer, FormerName, NotAFiling, ParseError, Signer
-from indexer.states import state_code
-from indexer.text import classify_xml
+from indexer.edgar.model import Filer, FormerName, NotAFiling, ParseError, Signer
+from indexer.edgar.states import state_code
+from indexer.edgar.text import classify_xml
 
 
 @dataclass

@@ -26,9 +26,9 @@ from whoosh import query as Q
 from whoosh.formats import Positions
 from whoosh.util.times import datetime_to_long
 
-from indexer.facets import DocValues
-from indexer.positions import decode_groups
-from indexer.schema import CompactPositions
+from indexer.backend.whoosh.docvalues import DocValues
+from indexer.backend.whoosh.positions import decode_groups
+from indexer.backend.whoosh.schema import CompactPositions
 
 K1, B = 1.2, 0.75  # BM25F parameters (Whoosh's defaults)
 MAX_PREFIX_TERMS = 1_000  # terms a Prefix query (exhibit types, no-lexicon wildcards) expands to

@@ -17,7 +17,7 @@ from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.lang.porter import stem as porter_stem
 
-from indexer.query import (
+from indexer.query.language import (
     MAX_STEM_SCAN,
     MAX_STEM_TERMS,
     MAX_WILDCARD_SCAN,

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.model import Document, Exhibit, Filer, Filing, FormerName, Item, Signer
+from indexer.edgar.model import Document, Exhibit, Filer, Filing, FormerName, Item, Signer
 
 STORE_NAME = "store.sqlite"
 SCHEMA_VERSION = "1"

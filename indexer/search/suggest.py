@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from indexer.query import ParsedQuery
+from indexer.query.language import ParsedQuery
 
 FEW_HITS = 3  # below this many hits, rare words get corrections too
 MIN_WORD = 3  # shorter words are never corrected

@@ -26,15 +26,15 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer import indexdir
-from indexer.entities import write_entities
-from indexer.model import NotAFiling, ParseError
-from indexer.parse import MAX_FILE_BYTES, merge, parse_bytes
-from indexer.schema import FilingCodec, FilingSchema, filing_id, to_fields
-from indexer.segment import GroupingSegmentWriter
-from indexer.sources import SourceFile, walk
-from indexer.store import FileEntry, Store, filing_from_record, pack, unpack
-from indexer.verify import BUILD_CHECKS, verify_generation
+from indexer.backend.whoosh.schema import FilingCodec, FilingSchema, filing_id, to_fields
+from indexer.backend.whoosh.segment import GroupingSegmentWriter
+from indexer.build.verify import BUILD_CHECKS, verify_generation
+from indexer.edgar.model import NotAFiling, ParseError
+from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
+from indexer.edgar.sources import SourceFile, walk
+from indexer.store import generations as indexdir
+from indexer.store.entities import write_entities
+from indexer.store.sidestore import FileEntry, Store, filing_from_record, pack, unpack
 
 STAGING = "staging.sqlite"
 ORPHAN_POLL_S = 0.1  # how often a worker checks that its build is still alive

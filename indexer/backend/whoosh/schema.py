@@ -16,35 +16,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, SchemaClass
 from whoosh.formats import Positions
 
-from indexer import check_whoosh
-from indexer.filters import UNDATED
-from indexer.model import Filing
-from indexer.positions import body_columns
-from indexer.states import state_code
+from indexer.backend.whoosh import check_whoosh
+from indexer.backend.whoosh.positions import body_columns
+from indexer.edgar.model import Filing
+from indexer.edgar.states import state_code
+from indexer.query.filters import UNDATED
+from indexer.query.tokens import TOKEN, TOKEN_RE, compound_parts, has_parts
 
 check_whoosh()  # before any Whoosh internals are relied on
-
-# One token: an amount "1,234,567.89", a number or word with inner dots, dashes or slashes
-# ("0-17999", "u.s.c", "7.01", "10-k/a"), or a plain word
-# (The look-ahead lets the scan skip non-word characters at once, and the possessive repeats
-# never backtrack: the same tokens as the plain pattern, 15-20% faster; tests/test_schema.py.)
-TOKEN = r"(?=\w)(?:\d{1,3}(?:,\d{3})++(?:\.\d+)?+|\w++(?:[.\-/']\w++)*+)"
-# The alphanumeric parts of a compound token: "0-17999" → "0", "17999"
-PART = re.compile(r"[^\W_]+")
-# A number with separators, whose parts are noise: "1,234,567.89", "7.01", "3.5"
-PLAIN_NUMBER = re.compile(r"[\d,.]+")
-
-
-def has_parts(tok: str) -> bool:
-    """Tell whether a token is a compound whose parts are indexed too ("0-17999", "u.s.c")."""
-    return not tok.isalnum() and PLAIN_NUMBER.fullmatch(tok) is None
-
-
-def compound_parts(tok: str) -> list[str]:
-    """Return the parts of a compound token indexed at its position too, each once."""
-    if not has_parts(tok):
-        return []
-    return [part for part in dict.fromkeys(PART.findall(tok)) if part != tok]
 
 
 class CompoundPartsFilter(Filter):
@@ -70,9 +49,6 @@ def body_analyzer():
 def name_analyzer():
     """Return the analyzer for names and titles (companies, signers, exhibits)."""
     return RegexTokenizer(TOKEN) | LowercaseFilter() | CompoundPartsFilter()
-
-
-TOKEN_RE = re.compile(TOKEN)
 
 
 PIECE_CHARS = 1 << 20  # text tokenized at once by BodyText
@@ -134,7 +110,7 @@ class BodyText(TEXT):
     """A TEXT field whose indexing skips Whoosh's per-token objects (same terms and positions).
 
     Tokenizing the body is most of indexing time; this does it with one regex pass and whole-
-    array operations (`indexer.positions`), producing exactly what `body_analyzer()` produces,
+    array operations (`positions.py`), producing exactly what `body_analyzer()` produces,
     which still analyzes queries. Bodies too long for that to stay small in memory take a
     loop over the tokens instead.
     """
@@ -149,7 +125,7 @@ class BodyText(TEXT):
 
     def index_columns(self, value) -> tuple[list, list[int], list[float], list[bytes]]:
         """Return what `index` yields as four lists (terms, frequencies, weights, values); the
-        terms as str, which indexer.segment encodes once per segment, not once per document."""
+        terms as str, which segment.py encodes once per segment, not once per document."""
         if len(value) > ARRAY_MAX_CHARS:
             postings = list(self.index_by_loop(value))
             return tuple(map(list, zip(*postings, strict=True))) if postings else ([], [], [], [])
@@ -182,7 +158,7 @@ class BodyText(TEXT):
 class FilingCodec(W3Codec):
     """Whoosh's codec without per-block length statistics.
 
-    Those serve only Whoosh's own top-k pruning, which indexer.engine does not use; writing them
+    Those serve only Whoosh's own top-k pruning, which engine.py does not use; writing them
     costs a column look-up per posting (about a quarter of commit time, measured). Blocks keep
     Whoosh's zlib level 3: level 6 made postings 1.1% smaller for 40% more compression time
     (1,000 bench filings: 1.5 vs 2.1 s).

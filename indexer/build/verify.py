@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import indexdir
-from indexer.search import SearchRequest, run
-from indexer.searcher import Generation
-from indexer.store import Store
+from indexer.backend.whoosh.generation import Generation
+from indexer.search.core import SearchRequest, run
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 
 SHOWN_IDS = 5  # ids named in a failed check's detail
 WORD_SCAN = 50  # filings looked at for a word to search

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from indexer.model import Filer, FormerName, HeaderInfo
+from indexer.edgar.model import Filer, FormerName, HeaderInfo
 
 # Where a header ends if the caller passed more: "</SEC-HEADER>" (index-headers.html), "<DOCUMENT>"
 HEADER_END = re.compile(r"</SEC-HEADER>|<DOCUMENT>")

@@ -13,9 +13,10 @@ from datetime import datetime
 
 from whoosh import query as Q
 
-from indexer.formcats import category_forms
-from indexer.items import normalize_item, root_form
-from indexer.states import state_code
+from indexer.edgar.items import normalize_item, root_form
+from indexer.edgar.states import state_code
+from indexer.query.formcats import category_forms
+from indexer.query.tokens import query_words
 
 
 class QueryError(ValueError):
@@ -160,9 +161,9 @@ def sic_query(text: str, param: str = "sics") -> Q.Query:
     return Q.Term("sic", text.zfill(4))
 
 
-def words_query(field: str, text: str, analyzer) -> Q.Query | None:
+def words_query(field: str, text: str) -> Q.Query | None:
     """Match every word of `text` in a text field (names, titles)."""
-    words = [t.text for t in analyzer(text, mode="query")]
+    words = query_words(text)
     if not words:
         return None
     terms = [Q.Term(field, w) for w in words]
@@ -195,7 +196,7 @@ class Filters:
     exhibits: tuple[str, ...] = ()  # exhibit types "EX-99.1"
     include_undated: bool = False  # filing-date filters keep filings with no known date
     accessions: tuple[str, ...] = ()  # filing ids: "0000320193-24-000005" or "local-<hex16>"
-    category: str | None = None  # an EDGAR form group, "form-cat1" (indexer.formcats)
+    category: str | None = None  # an EDGAR form group, "form-cat1" (indexer.query.formcats)
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
@@ -272,14 +273,11 @@ def _category_clauses(category: str | None) -> list[Q.Query]:
 
 def build_filters(filters: Filters) -> Q.Query | None:
     """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
-    from indexer.schema import name_analyzer
-
-    names = name_analyzer()
     f = filters
     clauses = _form_clauses(f.forms) + _category_clauses(f.category)
     clauses += [
         _any([cik_query(c, "ciks") for c in f.ciks]),
-        words_query("company", f.company, names) if f.company else None,
+        words_query("company", f.company) if f.company else None,
         _any([company_query(c) for c in f.companies]),
         filed_clause(f),
         date_range("period", f.period_from, f.period_to, "period")
@@ -289,7 +287,7 @@ def build_filters(filters: Filters) -> Q.Query | None:
         _any([state_query("inc_state", s, "states") for s in f.states]),
         _any([state_query("biz_state", s, "biz_states") for s in f.biz_states]),
         _any([sic_query(s) for s in f.sics]),
-        words_query("signer", f.signer, names) if f.signer else None,
+        words_query("signer", f.signer) if f.signer else None,
         _any([Q.Term("signer_name", s) for s in f.signers]),
         _any([exhibit_type_query(e) for e in f.exhibits]),
         _any([Q.Term("id", a) for a in f.accessions]),

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import sgml
-from indexer.parse import MAX_FILE_BYTES
-from indexer.text import decode_bytes, detect_markup, is_uuencoded
+from indexer.edgar import sgml
+from indexer.edgar.parse import MAX_FILE_BYTES
+from indexer.edgar.text import decode_bytes, detect_markup, is_uuencoded
 
 # "begin 644 logo.gif": the line that opens a uuencoded file (after a <PDF> wrapper, if any)
 UU_BEGIN = re.compile(r"^begin [0-7]{3,4} [^\n]*$", re.M)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.store import STORE_NAME, Store
+from indexer.store.sidestore import STORE_NAME, Store
 
 POINTER = "CURRENT"
 LOCK = "build.lock"

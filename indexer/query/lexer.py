@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.filters import QueryError
+from indexer.query.filters import QueryError
 
 TEXT_FIELDS = {"body", "company", "signer", "exhibit"}  # analyzed; words and phrases
 VALUE_FIELDS = {"cik", "form", "items"}  # one exact value each

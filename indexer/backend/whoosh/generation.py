@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer import indexdir
-from indexer.engine import Engine
-from indexer.facets import DocValues
-from indexer.lexicon import ReaderLexicon
-from indexer.store import Store
+from indexer.backend.whoosh.docvalues import DocValues
+from indexer.backend.whoosh.engine import Engine
+from indexer.backend.whoosh.lexicon import ReaderLexicon
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 
 
 class View:

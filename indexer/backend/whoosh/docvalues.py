@@ -1,47 +1,17 @@
-"""Facet counts and sort keys from per-document values read once per index generation.
+"""Per-document facet values and sort keys of one Whoosh generation, read once.
 
-Each facet field is read from its term postings into one small tuple per document, so counting
-a result set is a Counter over those tuples (C speed), never a Whoosh `groupedby` pass. A filing
-is one document, so every count is a count of filings; a filing with two values of a
-multi-valued field (two filers' states, several items) counts once under each.
+Each facet field is read from its term postings into one small tuple per document, and each
+sort field from its column, so counting and sorting a result set never runs a Whoosh
+`groupedby` pass.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from collections.abc import Sequence
-from itertools import chain
 
-from indexer.filters import UNDATED, Filters
-from indexer.items import MODERN_ITEMS
-from indexer.schema import FACET_FIELDS
+from indexer.backend.whoosh.schema import FACET_FIELDS
 
-FACET_SIZE = 10  # values shown per facet by default
-MAX_FACET_SIZE = 1000
-
-FACET_LABELS = {
-    "form": "Form",
-    "company": "Company",
-    "year": "Year",
-    "items": "8-K item",
-    "state": "State of incorporation",
-    "biz_state": "Business state",
-    "sic": "SIC code",
-    "exhibit": "Exhibit type",
-    "signer": "Signer",
-}
-SORT_FIELDS = {"filed", "period", "company_name"}
 MISSING_DATE = 2**64 - 1  # what a DATETIME column holds for a filing without the date
-
-
-def value_label(facet: str, value: str) -> str:
-    """Return how a facet value is shown: items get their title."""
-    if facet == "items" and value in MODERN_ITEMS:
-        return f"{value} {MODERN_ITEMS[value]}"
-    if facet == "year" and value == UNDATED:
-        return "no known filing date"
-    return value
 
 
 class DocValues:
@@ -113,37 +83,3 @@ class DocValues:
                 else:
                     keys[offset + i] = None if v == MISSING_DATE else v
         return keys
-
-
-def count_facets(
-    values: DocValues, docs: Sequence[int], filters: Filters, size: int = FACET_SIZE
-) -> dict[str, dict]:
-    """Count every facet over the whole result set; keep the top `size` values of each."""
-    return {name: count_facet(values, name, docs, filters, size) for name in FACET_FIELDS}
-
-
-def count_facet(values: DocValues, name: str, docs, filters: Filters, size: int) -> dict:
-    """Count one facet; the values past the top `size` are summed into `other_*`."""
-    names, per_doc = values.facet(name)
-    rows = [per_doc[d] for d in docs]
-    counts = Counter(chain.from_iterable(rows))
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))
-    selected = set(filters.selected(name))
-    shown = [
-        {
-            "value": names[i],
-            "label": value_label(name, names[i]),
-            "count": n,
-            "selected": names[i] in selected,
-        }
-        for i, n in ranked[:size]
-    ]
-    rest = ranked[size:]
-    return {
-        "name": name,
-        "label": FACET_LABELS[name],
-        "values": shown,
-        "other_values": len(rest),  # distinct values not shown
-        "other_count": sum(n for _, n in rest),  # their counts, summed
-        "missing": sum(1 for r in rows if not r),  # filings with no value
-    }

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from indexer.model import RawDocument
+from indexer.edgar.model import RawDocument
 
 # "-----BEGIN PRIVACY-ENHANCED MESSAGE-----" ... up to the blank line that ends the PEM fields
 PEM_BEGIN = re.compile(r"-----BEGIN PRIVACY-ENHANCED MESSAGE-----\n(?:[^\n]*\S[^\n]*\n)*\n?")

@@ -1,0 +1,1 @@
+"""Search engines behind one contract; only this package touches an engine."""
