@@ -69,8 +69,8 @@ def parse(paths: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
-    from indexer.build.builder import BuildFailed, quiet_gc
-    from indexer.build.builder import build as run_build
+    from indexer.indexing.builder import BuildFailed, quiet_gc
+    from indexer.indexing.builder import build as run_build
 
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
@@ -338,7 +338,7 @@ EXIT_VERIFY_FAILED = 5  # the serving generation does not open or disagrees with
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_command(index_dir, as_json) -> None:
     """Check that the serving index opens, agrees with its side store, and answers a search."""
-    from indexer.build.verify import verify
+    from indexer.indexing.verify import verify
 
     try:
         report = verify(index_dir)

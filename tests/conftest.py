@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.build.builder import build
+from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
 from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
 

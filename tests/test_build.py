@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from whoosh.qparser import QueryParser
 
 from indexer.backend.whoosh.schema import filing_id
-from indexer.build.builder import build
-from indexer.build.verify import verify
 from indexer.cli import main
 from indexer.edgar.parse import merge, parse_path
+from indexer.indexing.builder import build
+from indexer.indexing.verify import verify
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED, needs_corpus
@@ -293,11 +293,11 @@ def test_killed_build_leaves_previous_index_serving(tmp_path):
 
 
 def test_parallel_segments_hold_the_same_filings_as_one_writer(tmp_path, monkeypatch):
-    import indexer.build.builder
+    import indexer.indexing.builder
 
     src = COVER / "320193"  # 7 Apple 8-Ks of 1996-2024, some with a standalone primary document
     one = build([str(src)], tmp_path / "one", jobs=1)
-    monkeypatch.setattr(indexer.build.builder, "MIN_IDS_PER_SEGMENT", 2)
+    monkeypatch.setattr(indexer.indexing.builder, "MIN_IDS_PER_SEGMENT", 2)
     two = build([str(src)], tmp_path / "two", jobs=2)
     assert (two.filings_total, two.duplicates_merged) == (one.filings_total, one.duplicates_merged)
     assert serving_ids(tmp_path / "two") == serving_ids(tmp_path / "one")
@@ -360,7 +360,7 @@ def test_a_build_whose_workers_are_replaced_ends(tmp_path):
     them many times, and the build must still end. (Workers tied to the pool thread that forked
     them by PR_SET_PDEATHSIG died with it holding the pool's lock: the build hung at its end.)"""
     code = (
-        "import sys; import indexer.build.builder as b; b.TASKS_PER_WORKER = 2; "
+        "import sys; import indexer.indexing.builder as b; b.TASKS_PER_WORKER = 2; "
         "print(b.build([sys.argv[1]], sys.argv[2], jobs=2).filings_total)"
     )
     proc = subprocess.run(

@@ -115,7 +115,7 @@ def test_an_index_from_before_the_company_key_is_rebuilt_whole(tmp_path):
 
     from indexer.backend.whoosh.docvalues import DocValues
     from indexer.backend.whoosh.schema import FilingSchema
-    from indexer.build.builder import build, older_schema
+    from indexer.indexing.builder import build, older_schema
     from tests.corpus import SEED
 
     build([str(SEED)], tmp_path / "new", jobs=1)

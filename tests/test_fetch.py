@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build.builder import build
 from indexer.cli import main
 from indexer.fetch.sources import Selection, index_paths, parse_index
+from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
 from tests.replay_server import REPLAY, Replay
 

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.backend.whoosh.schema import to_fields
-from indexer.build.verify import verify
 from indexer.edgar.model import NotAFiling, ParseError
 from indexer.edgar.parse import parse_bytes
+from indexer.indexing.verify import verify
 from indexer.search.core import SearchRequest, search
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, HAS_CORPUS, SEED, needs_corpus
 

@@ -18,9 +18,9 @@ from whoosh import query as Q
 
 from indexer.backend.whoosh.engine import read_postings
 from indexer.backend.whoosh.schema import FilingSchema, filing_id, to_fields
-from indexer.build.builder import build
 from indexer.edgar.model import Document, Filing
 from indexer.edgar.states import state_code
+from indexer.indexing.builder import build
 from indexer.query.filters import Filters, QueryError
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.search.facets import MAX_FACET_SIZE

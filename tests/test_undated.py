@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from indexer.build.builder import build
+from indexer.indexing.builder import build
 from indexer.query.filters import Filters
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.store import generations as indexdir

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
-from indexer.build.builder import build
-from indexer.build.verify import verify
 from indexer.cli import EXIT_NO_INDEX, EXIT_VERIFY_FAILED, main
+from indexer.indexing.builder import build
+from indexer.indexing.verify import verify
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.corpus import EDGARTOOLS, SEED

@@ -28,10 +28,10 @@ from whoosh.writing import SegmentWriter
 
 from indexer.backend.whoosh.schema import FilingCodec, FilingSchema, filing_id, to_fields
 from indexer.backend.whoosh.segment import GroupingSegmentWriter
-from indexer.build.verify import BUILD_CHECKS, verify_generation
 from indexer.edgar.model import NotAFiling, ParseError
 from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.edgar.sources import SourceFile, walk
+from indexer.indexing.verify import BUILD_CHECKS, verify_generation
 from indexer.store import generations as indexdir
 from indexer.store.entities import write_entities
 from indexer.store.sidestore import FileEntry, Store, filing_from_record, pack, unpack
