@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from indexer.backend import BACKENDS, DEFAULT_BACKEND
 from indexer.store import generations as indexdir
 
 EXIT_BUSY = 3  # another build holds the index directory
@@ -66,8 +67,15 @@ def parse(paths: tuple[str, ...]) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parser processes [all cores].")
 @click.option("--prune", is_flag=True, help="Drop filings whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Re-read everything into a fresh index.")
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=DEFAULT_BACKEND,
+    show_default=True,
+    help="Search engine to write (a generation of another backend is rebuilt whole).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
+def build(paths, index_dir, jobs, prune, rebuild, backend, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
     from indexer.indexing.builder import BuildFailed, quiet_gc
     from indexer.indexing.builder import build as run_build
@@ -75,7 +83,7 @@ def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
         report = run_build(
-            list(paths), index_dir, jobs, prune, rebuild, progress=sys.stderr.isatty()
+            list(paths), index_dir, jobs, prune, rebuild, sys.stderr.isatty(), backend
         )
     except indexdir.IndexBusy as e:
         raise CliError(str(e), EXIT_BUSY) from None

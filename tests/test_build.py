@@ -13,6 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from whoosh.qparser import QueryParser
 
+from indexer.backend.whoosh import open_whoosh
 from indexer.backend.whoosh.schema import filing_id
 from indexer.cli import main
 from indexer.edgar.parse import merge, parse_path
@@ -43,7 +44,7 @@ def copy_into(dest: Path, files: list[Path]) -> list[Path]:
 
 
 def serving_ids(root: Path) -> list[str]:
-    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    ix, store = open_whoosh(indexdir.require_generation(root))
     try:
         with ix.searcher() as s:
             ids = sorted(doc["id"] for doc in s.all_stored_fields())
@@ -55,7 +56,7 @@ def serving_ids(root: Path) -> list[str]:
 
 
 def search_ids(root: Path, text: str) -> list[str]:
-    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    ix, store = open_whoosh(indexdir.require_generation(root))
     try:
         with ix.searcher() as s:
             q = QueryParser("body", ix.schema).parse(text)

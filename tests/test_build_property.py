@@ -46,6 +46,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
+from indexer.backend.whoosh import open_whoosh
 from indexer.indexing.builder import build
 from indexer.indexing.verify import verify
 from indexer.search.core import SearchIndex, SearchRequest, search
@@ -128,7 +129,7 @@ def modified(data: bytes, how: str, k: int) -> bytes:
 def index_state(root: Path) -> dict:
     """Return what an index holds: ids, records, texts, and its answers to the query set."""
     gen = indexdir.require_generation(root)
-    _ix, store = indexdir.open_generation(gen)
+    _ix, store = open_whoosh(gen)
     try:
         ids = list(store.filing_ids())
         state = {"ids": ids, "records": list(store.records())}

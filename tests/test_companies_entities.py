@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.backend.whoosh import INDEX_NAME
 from indexer.query.filters import Filters
 from indexer.search.core import SearchRequest, search
 from indexer.store import generations as indexdir
@@ -123,9 +124,9 @@ def test_an_index_from_before_the_company_key_is_rebuilt_whole(tmp_path):
     old = tmp_path / "old"
     old.mkdir()
     schema = W.Schema(**{n: f for n, f in FilingSchema().items() if n != "company_key"})
-    whoosh_index.create_in(str(old), schema, indexname=indexdir.INDEX_NAME).close()
+    whoosh_index.create_in(str(old), schema, indexname=INDEX_NAME).close()
     assert older_schema(old)
-    ix = whoosh_index.open_dir(str(old), indexname=indexdir.INDEX_NAME)
+    ix = whoosh_index.open_dir(str(old), indexname=INDEX_NAME)
     try:  # served before the rebuild, the company facet is empty instead of an error
         assert DocValues(ix.reader()).facet("company") == ([], [])
     finally:

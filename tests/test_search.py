@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
+from indexer.backend.whoosh import INDEX_NAME
 from indexer.backend.whoosh.engine import read_postings
 from indexer.backend.whoosh.schema import FilingSchema, filing_id, to_fields
 from indexer.edgar.model import Document, Filing
@@ -371,7 +372,7 @@ def one_filing_index(root: Path, text: str) -> Path:
         documents=[Document("8-K", 1, "test.htm", None, text)],
     )
     gen = indexdir.new_generation(root)
-    ix = whoosh_index.create_in(str(gen), FilingSchema(), indexname=indexdir.INDEX_NAME)
+    ix = whoosh_index.create_in(str(gen), FilingSchema(), indexname=INDEX_NAME)
     with ix.writer() as w:
         w.add_document(**to_fields(filing))
     store = Store(gen)

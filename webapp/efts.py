@@ -14,10 +14,6 @@ primary document.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Blueprint, request
@@ -25,9 +21,9 @@ from flask import Blueprint, request
 from indexer.edgar.states import state_code
 from indexer.query.filters import Filters, QueryError, build_filters
 from indexer.query.formcats import FORM_CATEGORIES, category_forms
-from indexer.search.core import Hit, SearchRequest, SearchResult, run
+from indexer.search import lookups
+from indexer.search.core import Hit, SearchRequest, SearchResult, search
 from indexer.store.entities import MAX_SUGGEST_CHARS
-from indexer.store.entities import suggest as suggest_entities
 from webapp.errors import ApiError
 from webapp.index import get_index
 from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, WHOLE, bad
@@ -245,39 +241,14 @@ def wants_snippets() -> bool:
 # ---------------------------------------------------------------- searching
 
 
-Find = Callable[[SearchRequest], SearchResult]
-
-
-@contextmanager
-def pinned() -> Iterator[Find]:
-    """Yield a search function on one index generation, so a request's searches agree even
-    when a build swaps in a new generation meanwhile."""
-    with get_index().using() as gen:
-
-        def find(req: SearchRequest) -> SearchResult:
-            req.validate()
-            return run(gen, req, time.monotonic())
-
-        yield find
-
-
-def run_page(
-    find: Find, q: str, filters: Filters, offset: int, snippets: bool = False
-) -> tuple[SearchResult, list[Hit]]:
-    """Search and return the result of the page holding `offset` and the 100 hits from it.
-
-    The core pages in fixed steps, so an offset that is not a multiple of 100 takes the tail
-    of one page and the head of the next.
-    """
-    page = offset // PAGE_SIZE + 1
-    base = SearchRequest(q=q, filters=filters, per_page=PAGE_SIZE, snippets=snippets)
-    result = find(replace(base, page=page, facet_size=BUCKETS))
-    skip = offset - (page - 1) * PAGE_SIZE
-    hits = result.hits[skip:]
-    end = min(offset + PAGE_SIZE, MAX_WINDOW, result.total)
-    if skip and offset + len(hits) < end:
-        hits += find(replace(base, page=page + 1, facets=False)).hits[: end - offset - len(hits)]
-    return result, hits
+def run_page(q: str, filters: Filters, offset: int, snippets: bool = False) -> SearchResult:
+    """Search and return the 100 hits from `offset` on, with the aggregations (one backend call:
+    the core pages from any offset)."""
+    req = SearchRequest(
+        q=q, filters=filters, offset=offset, per_page=PAGE_SIZE, snippets=snippets,
+        facet_size=BUCKETS,
+    )  # fmt: skip
+    return search(get_index(), req)
 
 
 # ---------------------------------------------------------------- the response
@@ -407,8 +378,7 @@ def entity_hints(text: str) -> dict:
     `_source.entity` is the company's latest name, as efts.sec.gov answers its search page."""
     if len(text) > MAX_SUGGEST_CHARS:
         raise bad("keysTyped", f"at most {MAX_SUGGEST_CHARS} characters")
-    with get_index().using() as gen:
-        found = suggest_entities(gen.view().store.db, text)
+    found = lookups.companies_like(get_index(), text)
     hits = [
         {"_index": "edgar_entity", "_id": e.cik, "_score": None,
          "_source": {"entity": e.name, "tickers": ",".join(e.tickers), "cik": e.cik,
@@ -426,6 +396,6 @@ def search_index():
     q, accessions = parse_query(request.args.get("q", ""))
     filters = parse_filters(accessions)
     offset = parse_offset()
-    with pinned() as find:
-        result, hits = run_page(find, q, filters, offset, wants_snippets())
+    result = run_page(q, filters, offset, wants_snippets())
+    hits = result.hits[: max(0, min(MAX_WINDOW, result.total) - offset)]
     return response(result, hits, offset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,3 +160,15 @@ class Filing:
         ]
         rec["text_chars"] = self.text_chars
         return rec
+
+
+def filing_id(filing: Filing) -> str:
+    """Return the key a filing is indexed under: its accession, else a hash of its text.
+
+    Hashing the text (not the path) makes copies of one header-less filing in several places
+    one filing, as an accession does for submissions.
+    """
+    if filing.accession:
+        return filing.accession
+    key = filing.text or filing.source
+    return "local-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]

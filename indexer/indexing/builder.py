@@ -23,12 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
-from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
-from indexer.backend.whoosh.schema import FilingCodec, FilingSchema, filing_id, to_fields
-from indexer.backend.whoosh.segment import GroupingSegmentWriter
-from indexer.edgar.model import NotAFiling, ParseError
+from indexer.backend import BACKEND_FILE, DEFAULT_BACKEND, backend_name, writing
+from indexer.edgar.model import NotAFiling, ParseError, filing_id
 from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.edgar.sources import SourceFile, walk
 from indexer.indexing.verify import BUILD_CHECKS, verify_generation
@@ -40,7 +37,6 @@ STAGING = "staging.sqlite"
 ORPHAN_POLL_S = 0.1  # how often a worker checks that its build is still alive
 TASKS_PER_WORKER = 500  # files a parse worker reads before a fresh process replaces it
 GC_ALLOCATIONS = 50_000  # container objects allocated between garbage collections
-WRITER_MB = 256  # posting pool memory per Whoosh writer before it spills to disk
 MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
 
 
@@ -242,25 +238,24 @@ class Staging:
 # ---------------------------------------------------------------- the build
 
 
-def older_schema(gen: Path) -> bool:
-    """Tell whether a generation's Whoosh index lacks a field of today's schema."""
-    ix = whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
-    try:
-        return not set(FilingSchema().names()) <= set(ix.schema.names())
-    finally:
-        ix.close()
-
-
 class Build:
     """One run of `indexer build` over a set of paths."""
 
-    def __init__(self, root: Path, jobs: int, prune: bool, rebuild: bool, progress: bool):
+    def __init__(
+        self, root: Path, jobs: int, prune: bool, rebuild: bool, progress: bool, backend: str
+    ):
         self.root, self.jobs, self.prune, self.rebuild = root, jobs, prune, rebuild
         self.progress = progress
+        self.backend = writing(backend)
         self.report = BuildReport(index_dir=str(root))
         self.results: dict[str, FileResult] = {}
         self.lock_fd: int | None = None
         self.prev: Path | None = None  # the generation this build starts from
+
+    def _extends(self, prev: Path) -> bool:
+        """Tell whether this build can extend the previous generation: the same backend wrote
+        it, with today's fields (else the build starts anew)."""
+        return backend_name(prev) == self.backend.NAME and self.backend.compatible(prev)
 
     def run(self, paths: list[str]) -> BuildReport:
         start = time.monotonic()
@@ -268,7 +263,7 @@ class Build:
         with indexdir.BuildLock(self.root) as lock:
             self.lock_fd = lock.fd
             prev = None if self.rebuild else indexdir.current_generation(self.root)
-            if prev and older_schema(prev):
+            if prev and not self._extends(prev):
                 prev = None  # written by an older version: its fields differ, so build anew
             self.prev = prev
             prev_files = {}
@@ -397,23 +392,24 @@ class Build:
     def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
         """Write the affected filings: new segments in parallel, deletions by the main writer."""
         rep = self.report
-        ix = (
-            whoosh_index.create_in(str(gen), FilingSchema(), indexname=indexdir.INDEX_NAME)
-            if fresh
-            else whoosh_index.open_dir(str(gen), indexname=indexdir.INDEX_NAME)
-        )
+        marker = gen / BACKEND_FILE
+        marker.unlink(
+            missing_ok=True
+        )  # a hard link to the previous generation's: never write through
+        marker.write_text(self.backend.NAME + "\n")
+        writer = self.backend.MainWriter(gen, fresh)
         store = Store(gen)
-        # compound segments open slowly
-        writer = ix.writer(limitmb=WRITER_MB, compound=False, codec=FilingCodec())
         try:
             existed = set() if fresh else store.existing(affected)
             if not fresh:
-                for fid in existed:
-                    writer.delete_by_term("id", fid)
+                writer.delete(existed)
                 store.delete_filings(existed)
             staging.index_ids()
             chunks = split_ids(sorted(affected), self.jobs)
-            tasks = [(str(gen), str(staging.path), chunk, k) for k, chunk in enumerate(chunks)]
+            tasks = [
+                (self.backend.NAME, str(gen), str(staging.path), chunk, k)
+                for k, chunk in enumerate(chunks)
+            ]
             results = list(map_tasks(write_segment, tasks, self.jobs, self.lock_fd))
             for _segment, written, merged, shard in results:
                 store.absorb(shard)
@@ -423,11 +419,10 @@ class Build:
             rep.filings_removed += len(existed - set().union(*(r[1] for r in results)))
             self._write_manifest(store, gone)
             indexdir.checkpoint("writing")
-            commit_with_segments(writer, [r[0] for r in results if r[0] is not None])
+            writer.commit([r[0] for r in results])
             indexdir.checkpoint("committed")
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
+            writer.cancel()
             store.close()
             raise
         write_entities(store.db)  # companies by CIK, from every filing now in the store
@@ -484,16 +479,13 @@ def map_tasks(fn: Callable, tasks: list, jobs: int, lock_fd: int | None = None) 
         pool.join()
 
 
-def write_segment(task: tuple[str, str, list[str], int]):
+def write_segment(task: tuple[str, str, str, list[str], int]):
     """Merge and index one chunk of filings into a new segment (runs in a worker process).
 
     Returns (segment or None, ids written, duplicates merged, path of the store shard).
     """
-    gen, staging_path, ids, k = task
-    ix = whoosh_index.open_dir(gen, indexname=indexdir.INDEX_NAME)
-    writer = GroupingSegmentWriter(
-        ix, _lk=False, limitmb=WRITER_MB, compound=False, codec=FilingCodec()
-    )
+    name, gen, staging_path, ids, k = task
+    sink = writing(name).SegmentSink(gen)
     staging = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
     shard_path = Path(gen) / f"shard-{k}.sqlite"
     shard = Store(shard_path.parent, name=shard_path.name)
@@ -511,31 +503,18 @@ def write_segment(task: tuple[str, str, list[str], int]):
                 shard.put_filing(fid, filing)
                 for row in rows:  # kept to re-merge it when one of its files changes
                     shard.put_part(fid=fid, path=row[0], record=row[1], texts=row[2])
-            writer.add_document(**to_fields(filing, fid))
+            sink.add(fid, filing)
             written.add(fid)
             merged += len(rows) - 1
         shard.commit()
-        # no _finish(): the temporary storage is shared with the main writer, which cleans it up
-        segment = writer._finalize_segment() if writer._added else writer._close_segment()
+        segment = sink.finish()
     except BaseException:
-        writer.cancel()
+        sink.cancel()
         raise
     finally:
         staging.close()
         shard.close()
     return segment, written, merged, str(shard_path)
-
-
-def commit_with_segments(writer: SegmentWriter, segments: list) -> None:
-    """Commit the main writer (its deletions and merges) together with the workers' segments."""
-    final = writer._merge_segments(None, None, None)
-    final += segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final)
-    writer._finish()
 
 
 def build(
@@ -545,10 +524,11 @@ def build(
     prune: bool = False,
     rebuild: bool = False,
     progress: bool = False,
+    backend: str = DEFAULT_BACKEND,
 ) -> BuildReport:
     """Build or update the index in `index_dir` from the files under `paths`."""
     jobs = jobs or os.cpu_count() or 1
-    return Build(Path(index_dir), jobs, prune, rebuild, progress).run(paths)
+    return Build(Path(index_dir), jobs, prune, rebuild, progress, backend).run(paths)
 
 
 def _sha1_of(prev_files: dict, path: str) -> str | None:

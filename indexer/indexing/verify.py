@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backend.whoosh.generation import Generation
+from indexer.backend import Reader, open_generation
 from indexer.search.core import SearchRequest, run
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
@@ -59,7 +59,7 @@ class VerifyReport:
 class Opened:
     """What the checks read: the generation opened once, and its contents listed once."""
 
-    gen: Generation
+    gen: Reader
     store: Store
     index_ids: Counter  # id → live Whoosh documents carrying it
     store_ids: set[str]
@@ -80,8 +80,8 @@ def verify_generation(root: Path, path: Path, checks) -> VerifyReport:
         report.checks.append(Check("opens", False, f"{type(e).__name__}: {e}"))
         return report
     try:
-        report.filings, report.index_docs = len(opened.store_ids), opened.gen.ix.doc_count()
-        report.checks.append(Check("opens", True, "Whoosh index and side store open"))
+        report.filings, report.index_docs = len(opened.store_ids), opened.gen.doc_count()
+        report.checks.append(Check("opens", True, "index and side store open"))
         for check in checks:
             report.checks.append(run_check(check, opened))
     finally:
@@ -92,11 +92,10 @@ def verify_generation(root: Path, path: Path, checks) -> VerifyReport:
 
 def open_checked(path: Path) -> Opened:
     """Open a generation and list the ids its index and its store hold."""
-    gen = Generation(path)
+    gen = open_generation(path)
     try:
         store = Store(path, readonly=True)
-        with gen.ix.searcher() as s:
-            index_ids = Counter(doc["id"] for doc in s.all_stored_fields())
+        index_ids = gen.doc_ids()
         return Opened(gen, store, index_ids, set(store.filing_ids()))
     except BaseException:
         gen.close()
@@ -140,7 +139,7 @@ def check_store(o: Opened) -> Check:
 
 def check_counts(o: Opened) -> Check:
     """The index holds as many live documents as the store holds filings."""
-    docs, filings = o.gen.ix.doc_count(), len(o.store_ids)
+    docs, filings = o.gen.doc_count(), len(o.store_ids)
     sign = "=" if docs == filings else "≠"
     return Check("counts", docs == filings, f"{docs} index documents {sign} {filings} filings")
 
@@ -199,7 +198,7 @@ CHECKS: tuple[Callable[[Opened], Check], ...] = (
 BUILD_CHECKS: tuple[Callable[[Opened], Check], ...] = (check_counts, check_ids, check_manifest)
 
 
-def search_total(gen: Generation, q: str) -> int:
+def search_total(gen: Reader, q: str) -> int:
     """Run one search on this very generation; return its total."""
     request = SearchRequest(q=q, per_page=1, facets=False, time_limit=SEARCH_TIME_LIMIT)
     request.validate()

@@ -1,32 +1,25 @@
 """The read side: a search request → plain data (hits, snippets, facets, pages, did-you-mean).
 
-One `SearchIndex` per process holds the serving generation open and reopens it when `CURRENT`
-names a new one (see indexer.backend.whoosh.generation); no index is opened per request. A search
-runs in passes, bounded by the request's deadline (see indexer.backend.whoosh.engine):
-
-1. the matching set: query AND filters as one set of document numbers (the exact total, the
-   facets and the field sorts all use it);
-2. the page: the top page × per_page by BM25F for relevance, or the set sorted by
-   per-document keys for the other orders;
-3. stored summaries, snippets and matched documents for the page's hits only.
+Engine-neutral: one `SearchIndex` per process holds the serving generation open (see
+indexer/search/index.py), and a search is one call of its backend's `execute` (indexer/backend):
+the exact total, the page (from any offset) and the facet counts over the whole result set;
+then stored summaries, snippets and matched documents for the page's hits only, all bounded
+by the request's deadline.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from whoosh import query as Q
-
-from indexer.backend.whoosh.docvalues import DocValues
-from indexer.backend.whoosh.generation import Generation, SearchIndex, View, open_index
+from indexer.backend import SORTS, Execute, Reader
 from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
-from indexer.search.facets import FACET_SIZE, MAX_FACET_SIZE, count_facets
+from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
+from indexer.search.index import SearchIndex, open_index
 from indexer.search.snippets import snippets
 from indexer.search.suggest import suggest
 from indexer.store.entities import label_companies
@@ -36,14 +29,6 @@ from indexer.store.entities import label_companies
 DEFAULT_TIME_LIMIT = 0.75
 MAX_TIME_LIMIT = 30.0
 MAX_PAGE = 10_000  # deepest page (relevance paging keeps page × per_page hits in a heap)
-# name → (sort key field, newest first?)
-SORTS = {
-    "relevance": (None, True),
-    "newest": ("filed", True),
-    "oldest": ("filed", False),
-    "period": ("period", True),
-    "company": ("company_name", False),
-}
 
 
 @dataclass
@@ -53,10 +38,16 @@ class SearchRequest:
     sort: str = "relevance"  # relevance | newest | oldest | period | company
     page: int = 1
     per_page: int = 10
+    offset: int | None = None  # the first hit's place in the ordering; else (page - 1) × per_page
     facets: bool = True
     facet_size: int = FACET_SIZE
     snippets: bool = True
     time_limit: float = DEFAULT_TIME_LIMIT
+
+    @property
+    def first(self) -> int:
+        """Return the place of the first hit of the page in the whole ordering."""
+        return self.offset if self.offset is not None else (self.page - 1) * self.per_page
 
     def validate(self) -> None:
         """Raise QueryError naming the parameter that is out of bounds."""
@@ -64,6 +55,8 @@ class SearchRequest:
             raise QueryError(f"unknown sort {self.sort!r} (use {', '.join(SORTS)})", param="sort")
         if not 1 <= self.page <= MAX_PAGE:
             raise QueryError(f"page must be between 1 and {MAX_PAGE}", param="page")
+        if self.offset is not None and not 0 <= self.offset < MAX_PAGE * MAX_PER_PAGE:
+            raise QueryError(f"offset must be from 0 to {MAX_PAGE * MAX_PER_PAGE - 1}", "offset")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}", param="per_page")
         if not 1 <= self.facet_size <= MAX_FACET_SIZE:
@@ -139,23 +132,8 @@ class SearchResult:
 # ---------------------------------------------------------------- passes
 
 
-def sorted_docs(values: DocValues, docs: set[int], sort: str, limit: int) -> list[int]:
-    """Return the first `limit` docs in a field order; filings without the value go last."""
-    fieldname, descending = SORTS[sort]
-    keys = values.sort_keys(fieldname)
-    present = [d for d in docs if keys[d] is not None]
-    if descending:  # ties in document order either way
-        best = heapq.nlargest(limit, present, key=lambda d: (keys[d], -d))
-    else:
-        best = heapq.nsmallest(limit, present, key=lambda d: (keys[d], d))
-    if len(best) < limit:
-        best += sorted(d for d in docs if keys[d] is None)[: limit - len(best)]
-    return best
-
-
-def make_hit(view: View, docnum: int, score: float | None) -> Hit:
+def make_hit(s: dict, score: float | None) -> Hit:
     """Build a hit from the stored summary of one filing."""
-    s = view.searcher.stored_fields(docnum)["summary"]
     return Hit(
         id=s["id"],
         accession=s["accession"],
@@ -178,12 +156,12 @@ def make_hit(view: View, docnum: int, score: float | None) -> Hit:
     )
 
 
-def add_snippets(view: View, hit: Hit, parsed: ParsedQuery) -> None:
+def add_snippets(store, hit: Hit, parsed: ParsedQuery) -> None:
     """Fill a hit's snippets and matched documents from the side store."""
-    texts = view.store.texts(hit.id) or []
+    texts = store.texts(hit.id) or []
     hit.snippets, matched = snippets(texts, parsed.highlights)
     if matched:
-        docs = (view.store.record(hit.id) or {}).get("documents", [])
+        docs = (store.record(hit.id) or {}).get("documents", [])
         hit.matched_documents = [
             {k: docs[i].get(k) for k in ("sequence", "type", "filename", "description")}
             for i in matched
@@ -201,62 +179,52 @@ def search(index: SearchIndex | str | Path, request: SearchRequest) -> SearchRes
         return run(gen, request, start)
 
 
-def run(gen: Generation, request: SearchRequest, start: float) -> SearchResult:
-    """Run a validated request on an opened generation."""
-    view, parsed, docs = match(gen, request, start)
-    page_end = request.page * request.per_page
-    top = ranked(gen, view, parsed, docs, request.sort, page_end)
-    hits = [make_hit(view, d, s) for d, s in top[page_end - request.per_page :]]
+def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
+    """Run a validated request on an opened generation: one backend call for total, page and
+    facets, then summaries and snippets for the page's hits only."""
+    parsed = parse_query(request.q, gen.lexicon())
+    deadline = start + request.time_limit
+    ex = Execute(
+        query=parsed.query,
+        filters=build_filters(request.filters),
+        sort=request.sort,
+        offset=request.first,
+        limit=request.per_page,
+        facets=tuple(FACET_NAMES) if request.facets else (),
+        deadline=deadline,
+    )
+    page = gen.execute(ex)
+    hits = [make_hit(gen.summary(ref), score) for ref, score in page.hits]
+    store = gen.store()
     if request.snippets:
         for hit in hits:
-            if view.engine.expired():  # past the deadline: the rest of the page goes bare
+            if time.monotonic() > deadline:  # past the deadline: the rest of the page goes bare
                 break
-            add_snippets(view, hit, parsed)
+            add_snippets(store, hit, parsed)
     facets = {}
     if request.facets:
-        facets = count_facets(gen.values, docs, request.filters, request.facet_size)
-        label_companies(view.store.db, facets["company"])
+        facets = shape_facets(page.facets, request.filters, request.facet_size)
+        label_companies(store.db, facets["company"])
     return SearchResult(
         query=parsed,
         request=request,
-        total=len(docs),
+        total=page.total,
         hits=hits,
         facets=facets,
-        suggestion=suggest(parsed, view.lexicon, len(docs)),
-        timed_out=view.engine.timed_out,
+        suggestion=suggest(parsed, gen.lexicon(), page.total),
+        timed_out=page.timed_out or time.monotonic() > deadline,
         elapsed_ms=(time.monotonic() - start) * 1000,
         generation=gen.name,
-        undated=count_undated(view, parsed, request.filters),
+        undated=count_undated(gen, ex, request.filters),
     )
 
 
-def count_undated(view: View, parsed: ParsedQuery, filters: Filters) -> int | None:
+def count_undated(gen: Reader, ex: Execute, filters: Filters) -> int | None:
     """Count the matches a filing-date filter leaves out because no file states their date."""
     if not filters.dated() or filters.include_undated:
         return None
-    undated = replace(filters.without_dates(), years=(UNDATED,))
-    parts = [q for q in (parsed.query, build_filters(undated)) if q is not None]
-    return len(view.engine.docs(Q.And(parts) if len(parts) > 1 else parts[0]))
-
-
-def match(gen: Generation, request: SearchRequest, start: float):
-    """Pass 1: return the thread's view, the parsed query and the set of matching documents."""
-    view = gen.view()
-    parsed = parse_query(request.q, view.lexicon)
-    fq = build_filters(request.filters)
-    parts = [q for q in (parsed.query, fq) if q is not None]
-    view.engine.start(start + request.time_limit)
-    docs = view.engine.docs(Q.And(parts) if len(parts) > 1 else (parts[0] if parts else None))
-    return view, parsed, docs
-
-
-def ranked(gen: Generation, view: View, parsed: ParsedQuery, docs: set[int], sort: str, limit):
-    """Pass 2: return the first `limit` (docnum, score) in the request's order."""
-    if sort == "relevance" and view.engine.ranks(parsed.query):
-        return view.engine.top(parsed.query, docs, limit)
-    # by relevance without words to rank by (nothing typed, only fields): newest first
-    sort = "newest" if sort == "relevance" else sort
-    return [(d, None) for d in sorted_docs(gen.values, docs, sort, limit)]
+    undated = build_filters(replace(filters.without_dates(), years=(UNDATED,)))
+    return gen.execute(replace(ex, filters=undated, offset=0, limit=0, facets=())).total
 
 
 @dataclass
@@ -269,8 +237,16 @@ class Listing:
     hits: Iterator[Hit]
 
 
-def listing(gen: Generation, request: SearchRequest, limit: int, start: float) -> Listing:
+def listing(gen: Reader, request: SearchRequest, limit: int, start: float) -> Listing:
     """Rank a validated request's whole result set once, up to `limit` hits."""
-    view, parsed, docs = match(gen, request, start)
-    top = ranked(gen, view, parsed, docs, request.sort, limit)
-    return Listing(len(docs), view.engine.timed_out, (make_hit(view, d, s) for d, s in top))
+    parsed = parse_query(request.q, gen.lexicon())
+    ex = Execute(
+        query=parsed.query,
+        filters=build_filters(request.filters),
+        sort=request.sort,
+        limit=limit,
+        deadline=start + request.time_limit,
+    )
+    page = gen.execute(ex)
+    hits = (make_hit(gen.summary(ref), score) for ref, score in page.hits)
+    return Listing(page.total, page.timed_out, hits)

@@ -1,18 +1,13 @@
-"""Facet counts over a result set, with their labels.
+"""Facets as a result page shows them: labels, the top values, the rest summed.
 
-A backend hands each document's facet values (see backend/whoosh/docvalues.py); counting a
-result set is a Counter over them (C speed). A filing is one document, so every count is a
-count of filings; a filing with two values of a multi-valued field (two filers' states, several
-items) counts once under each.
+A backend counts every facet over the whole result set (`indexer.backend.FacetCounts`). A
+filing is one document, so every count is a count of filings; a filing with two values of a
+multi-valued field (two filers' states, several items) counts once under each.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from itertools import chain
-
-from indexer.backend.whoosh.schema import FACET_FIELDS
+from indexer.backend import FacetCounts
 from indexer.edgar.items import MODERN_ITEMS
 from indexer.query.filters import UNDATED, Filters
 
@@ -30,6 +25,7 @@ FACET_LABELS = {
     "exhibit": "Exhibit type",
     "signer": "Signer",
 }
+FACET_NAMES = tuple(FACET_LABELS)  # the facets a result counts, in the order pages show them
 
 
 def value_label(facet: str, value: str) -> str:
@@ -41,28 +37,19 @@ def value_label(facet: str, value: str) -> str:
     return value
 
 
-def count_facets(
-    values, docs: Sequence[int], filters: Filters, size: int = FACET_SIZE
-) -> dict[str, dict]:
-    """Count every facet over the whole result set; keep the top `size` values of each."""
-    return {name: count_facet(values, name, docs, filters, size) for name in FACET_FIELDS}
+def shape_facets(counts: dict[str, FacetCounts], filters: Filters, size: int = FACET_SIZE):
+    """Shape a backend's facet counts: the top `size` values of each, labelled, selected ones
+    marked, the rest summed into `other_*`."""
+    return {name: shape_facet(name, counts[name], filters, size) for name in counts}
 
 
-def count_facet(values, name: str, docs, filters: Filters, size: int) -> dict:
-    """Count one facet; the values past the top `size` are summed into `other_*`."""
-    names, per_doc = values.facet(name)
-    rows = [per_doc[d] for d in docs]
-    counts = Counter(chain.from_iterable(rows))
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+def shape_facet(name: str, facet: FacetCounts, filters: Filters, size: int) -> dict:
+    """Shape one facet; ties in value order."""
+    ranked = sorted(facet.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     selected = set(filters.selected(name))
     shown = [
-        {
-            "value": names[i],
-            "label": value_label(name, names[i]),
-            "count": n,
-            "selected": names[i] in selected,
-        }
-        for i, n in ranked[:size]
+        {"value": v, "label": value_label(name, v), "count": n, "selected": v in selected}
+        for v, n in ranked[:size]
     ]
     rest = ranked[size:]
     return {
@@ -71,5 +58,5 @@ def count_facet(values, name: str, docs, filters: Filters, size: int) -> dict:
         "values": shown,
         "other_values": len(rest),  # distinct values not shown
         "other_count": sum(n for _, n in rest),  # their counts, summed
-        "missing": sum(1 for r in rows if not r),  # filings with no value
+        "missing": facet.missing,  # filings with no value
     }

@@ -16,14 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from indexer.store.sidestore import STORE_NAME, Store
+from indexer.store.sidestore import STORE_NAME
 
 POINTER = "CURRENT"
 LOCK = "build.lock"
 GEN_PREFIX = "gen-"
-INDEX_NAME = "MAIN"
 DEFAULT_DIR = "index_data"
 ENV_VAR = "EDGAR_INDEX_DIR"
 STOP_AT_ENV = "EDGAR_BUILD_STOP_AT"  # crash tests only: see checkpoint()
@@ -58,11 +55,6 @@ def require_generation(root: str | Path) -> Path:
     if gen is None:
         raise NoIndex(f"no index in {root}: run `indexer build PATH --index-dir {root}` first")
     return gen
-
-
-def open_generation(gen: Path) -> tuple[whoosh_index.Index, Store]:
-    """Open a generation's Whoosh index and side store for reading."""
-    return whoosh_index.open_dir(str(gen), indexname=INDEX_NAME), Store(gen, readonly=True)
 
 
 def new_generation(root: Path) -> Path:

@@ -1,6 +1,7 @@
 """The Whoosh backend: schema, segment writer, matching engine, lexicon, generations."""
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 # The index code reads and writes Whoosh's segment files and matchers below its public API
 # (segment.py, engine.py), so it is tested against exactly one release: a different one may
@@ -26,3 +27,15 @@ def check_whoosh() -> None:
             f"pip install '{WHOOSH_DIST}=={WHOOSH_VERSION}' (and uninstall other Whoosh "
             "distributions such as whoosh or whoosh3, which install the same module)"
         )
+
+
+INDEX_NAME = "MAIN"  # the Whoosh index's name inside a generation directory
+
+
+def open_whoosh(gen: Path):
+    """Open a generation's Whoosh index and side store for reading."""
+    from whoosh import index as whoosh_index
+
+    from indexer.store.sidestore import Store
+
+    return whoosh_index.open_dir(str(gen), indexname=INDEX_NAME), Store(gen, readonly=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from array import array
@@ -18,7 +17,7 @@ from whoosh.formats import Positions
 
 from indexer.backend.whoosh import check_whoosh
 from indexer.backend.whoosh.positions import body_columns
-from indexer.edgar.model import Filing
+from indexer.edgar.model import Filing, filing_id
 from indexer.edgar.states import state_code
 from indexer.query.filters import UNDATED
 from indexer.query.tokens import TOKEN, TOKEN_RE, compound_parts, has_parts
@@ -309,15 +308,3 @@ def biz_locations(filing: Filing) -> list[str]:
 def summary_states(filing: Filing, attr: str) -> list[str]:
     """Return the two-letter codes of one state attribute over all filers."""
     return [c for f in filing.filers if (c := state_code(getattr(f, attr)))]
-
-
-def filing_id(filing: Filing) -> str:
-    """Return the key a filing is indexed under: its accession, else a hash of its text.
-
-    Hashing the text (not the path) makes copies of one header-less filing in several places
-    one filing, as an accession does for submissions.
-    """
-    if filing.accession:
-        return filing.accession
-    key = filing.text or filing.source
-    return "local-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
