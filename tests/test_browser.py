@@ -126,7 +126,7 @@ def test_everything_works_without_javascript(browser, base_url):
         page = context.new_page()
         search_for(page, "revenue")
         assert total(page) > 0
-        page.locator('section.facet[data-facet="year"] li[data-value] a').first.click()
+        page.locator('section.facet[data-facet="year"] li[data-value^="2"] a').first.click()
         page.wait_for_url(re.compile(r"year="))
         page.fill("#filed_from", "2000-01-01")
         page.click("fieldset.dates button")

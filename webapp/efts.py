@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, request
 
-from indexer.edgar.states import state_code
+from indexer.edgar.states import LOCATION_PATTERN, state_code
 from indexer.query.filters import Filters, QueryError, build_filters
 from indexer.query.formcats import FORM_CATEGORIES, category_forms
 from indexer.search import lookups
@@ -53,7 +53,7 @@ CIK = re.compile(r"[0-9]{1,10}")
 # "320193, 1018724": the comma list `ciks` takes, spaces around each CIK, blanks ignored
 CIK_LIST = re.compile(r" *(?:[0-9]{1,10} *)?(?:, *(?:[0-9]{1,10} *)?)*")
 # "CA", "de": a two-letter location code
-LOCATION_CODE = re.compile(r"[A-Za-z]{2}")
+LOCATION_CODE = re.compile(LOCATION_PATTERN)
 MAX_CIKS_CHARS = 240  # the length of `ciks`: room for 20 CIKs of 10 digits and their commas
 # "APPLE INC  (AAPL)  (CIK 0000320193)": the CIK at the end of an EFTS display name
 DISPLAY_CIK = re.compile(r"\(CIK\s*(\d{1,10})\)\s*$")
@@ -391,11 +391,11 @@ def entity_hints(text: str) -> dict:
 @bp.get("/LATEST/search-index")
 def search_index():
     """Answer an EFTS full-text search request, or its company autocomplete (`keysTyped`)."""
+    q, accessions = parse_query(request.args.get("q", ""))
+    filters = parse_filters(accessions)  # checked even for an autocomplete: bad input is a 400
+    offset = parse_offset()
     if "keysTyped" in request.args:
         return entity_hints(request.args.get("keysTyped", ""))
-    q, accessions = parse_query(request.args.get("q", ""))
-    filters = parse_filters(accessions)
-    offset = parse_offset()
     result = run_page(q, filters, offset, wants_snippets())
     hits = result.hits[: max(0, min(MAX_WINDOW, result.total) - offset)]
     return response(result, hits, offset)

@@ -14,6 +14,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from indexer.edgar.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
+from indexer.edgar.states import LOCATION_PATTERN
 from indexer.query.filters import Filters, QueryError, build_filters
 from indexer.query.language import MAX_PER_PAGE, MAX_QUERY_CHARS
 from indexer.search.core import MAX_PAGE, SORTS, SearchRequest
@@ -47,8 +48,8 @@ FREE_TEXT = re.compile(r"[^\x00]*")
 SHAPES = {
     "cik": CIK,
     "year": re.compile(r"[0-9]{4}|undated"),  # a filing year as the year facet shows it
-    "state": re.compile(r"[A-Za-z]{2}"),  # "DE": a two-letter code
-    "biz_state": re.compile(r"[A-Za-z]{2}"),
+    "state": re.compile(LOCATION_PATTERN),  # "DE", "A6": a state, country or province code
+    "biz_state": re.compile(LOCATION_PATTERN),
     "sic": re.compile(r"[0-9]{1,4}"),  # "2834"
 }
 # 8-K item codes a filter takes, either numbering ("9" = "7.01"); legacy 10-12 have no successor

@@ -104,3 +104,17 @@ LOCATION_CODES = {
     "X8": "Wallis and Futuna", "U5": "Western Sahara", "T7": "Yemen", "Y4": "Zambia",
     "Y5": "Zimbabwe", "X1": "United States", "XX": "Unknown",
 }  # fmt: skip
+
+
+def _location_pattern() -> str:
+    """Return a regex of every code `state_code` keeps as given: two letters, or EDGAR's codes
+    with a digit ("A6"), grouped by their first character."""
+    groups: dict[str, list[str]] = {}
+    for code in sorted(c for c in LOCATION_CODES if not c.isalpha()):
+        groups.setdefault(code[0], []).append(code[1])
+    alts = [f"{k}[{''.join(v)}]" if len(v) > 1 else k + v[0] for k, v in groups.items()]
+    return "|".join(["[A-Za-z]{2}", *alts])
+
+
+# A state, country or province code as URLs take it: "DE", "A6" (Ontario)
+LOCATION_PATTERN = _location_pattern()
