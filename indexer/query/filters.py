@@ -11,10 +11,9 @@ from calendar import monthrange
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from whoosh import query as Q
-
 from indexer.edgar.items import normalize_item, root_form
 from indexer.edgar.states import state_code
+from indexer.query import nodes as N
 from indexer.query.formcats import category_forms
 from indexer.query.tokens import query_words
 
@@ -74,7 +73,7 @@ def parse_date(text: str, end: bool = False, param: str = "q") -> datetime:
         ) from None
 
 
-def date_range(field: str, start: str | None, end: str | None, param: str = "q") -> Q.Query:
+def date_range(field: str, start: str | None, end: str | None, param: str = "q") -> N.Node:
     """Match filings whose date field falls in [start, end], either end open.
 
     A `param` other than "q" names a filter pair: errors name `<param>_from` or `<param>_to`.
@@ -88,28 +87,28 @@ def date_range(field: str, start: str | None, end: str | None, param: str = "q")
         raise QueryError(f"{field}: range starts after it ends ({start} > {end})", param=lo_param)
     # A filter pair that starts after it ends is an empty range: it matches nothing, as each
     # value alone is valid (and EFTS answers startdt > enddt the same way)
-    return Q.DateRange(field, lo, hi)
+    return N.DateRange(field, lo, hi)
 
 
-def cik_query(text: str, param: str = "q") -> Q.Query:
+def cik_query(text: str, param: str = "q") -> N.Node:
     """Match a CIK given with or without its leading zeros."""
     text = text.strip()
     if not CIK.fullmatch(text):
         raise QueryError(f"cik: takes a number like 320193, not {text!r}", param=param)
-    return Q.Term("cik", text.zfill(10))
+    return N.Term("cik", text.zfill(10))
 
 
-def form_query(text: str, param: str = "q") -> Q.Query:
+def form_query(text: str, param: str = "q") -> N.Node:
     """Match a form with its amendments (`8-K` → 8-K and 8-K/A); `8-K/A` only amendments."""
     form = " ".join(text.upper().split())
     if not form:
         raise QueryError("form: needs a form type like 10-K", param=param)
     if root_form(form) == form:
-        return Q.Term("root_form", form)
-    return Q.Term("form", form)
+        return N.Term("root_form", form)
+    return N.Term("form", form)
 
 
-def items_query(text: str, param: str = "q") -> Q.Query:
+def items_query(text: str, param: str = "q") -> N.Node:
     """Match an 8-K item in either numbering: `9` and `7.01` both match normalized 7.01."""
     item = normalize_item(text)
     if item is None or item.normalized is None:
@@ -117,16 +116,16 @@ def items_query(text: str, param: str = "q") -> Q.Query:
             f"items: unknown 8-K item {text!r} (use a code like 2.02, or a pre-2004 one like 9)",
             param=param,
         )
-    return Q.Term("items", item.normalized)
+    return N.Term("items", item.normalized)
 
 
-def company_query(value: str) -> Q.Query:
+def company_query(value: str) -> N.Node:
     """Match the company facet's value: a primary filer's CIK (leading zeros optional), or the
     exact name of a company known without one, or (legacy links) an exact primary name."""
     value = value.strip()
     if CIK.fullmatch(value):
-        return Q.Term("company_key", value.zfill(10))
-    return Q.Or([Q.Term("company_key", value), Q.Term("company_name", value)])
+        return N.Term("company_key", value.zfill(10))
+    return N.Or([N.Term("company_key", value), N.Term("company_name", value)])
 
 
 def exhibit_type(text: str) -> str:
@@ -136,13 +135,13 @@ def exhibit_type(text: str) -> str:
     return f"EX-{m[1]}" if m else value
 
 
-def exhibit_type_query(text: str) -> Q.Query:
+def exhibit_type_query(text: str) -> N.Node:
     """Match an exhibit type and its sub-numbers: `EX-99` (or `99`) matches EX-99 and EX-99.1."""
     value = exhibit_type(text)
-    return Q.Or([Q.Term("exhibit_type", value), Q.Prefix("exhibit_type", value + ".")])
+    return N.Or([N.Term("exhibit_type", value), N.Prefix("exhibit_type", value + ".")])
 
 
-def state_query(field: str, text: str, param: str) -> Q.Query:
+def state_query(field: str, text: str, param: str) -> N.Node:
     """Match a state by two-letter code or name."""
     code = state_code(text)
     if code is None:
@@ -150,24 +149,24 @@ def state_query(field: str, text: str, param: str) -> Q.Query:
             f"not a US state or EDGAR location code: {text!r} (use a code like DE or A6)",
             param=param,
         )
-    return Q.Term(field, code)
+    return N.Term(field, code)
 
 
-def sic_query(text: str, param: str = "sics") -> Q.Query:
+def sic_query(text: str, param: str = "sics") -> N.Node:
     """Match a four-digit SIC code."""
     text = text.strip()
     if not SIC.fullmatch(text):
         raise QueryError(f"not a SIC code: {text!r} (use a number like 2834)", param=param)
-    return Q.Term("sic", text.zfill(4))
+    return N.Term("sic", text.zfill(4))
 
 
-def words_query(field: str, text: str) -> Q.Query | None:
+def words_query(field: str, text: str) -> N.Node | None:
     """Match every word of `text` in a text field (names, titles)."""
     words = query_words(text)
     if not words:
         return None
-    terms = [Q.Term(field, w) for w in words]
-    return terms[0] if len(terms) == 1 else Q.And(terms)
+    terms = [N.Term(field, w) for w in words]
+    return terms[0] if len(terms) == 1 else N.And(terms)
 
 
 # The year facet's value for a filing whose filing date no file states
@@ -229,37 +228,37 @@ class Filters:
         return out
 
 
-def _any(queries: list[Q.Query]) -> Q.Query | None:
+def _any(queries: list[N.Node]) -> N.Node | None:
     """OR a list of queries; None for none."""
     if not queries:
         return None
-    return queries[0] if len(queries) == 1 else Q.Or(queries)
+    return queries[0] if len(queries) == 1 else N.Or(queries)
 
 
-def _form_clauses(forms: tuple[str, ...]) -> list[Q.Query]:
+def _form_clauses(forms: tuple[str, ...]) -> list[N.Node]:
     """Return the include clause and the exclusion clauses of a forms filter."""
     include = [form_query(f, "forms") for f in forms if not f.startswith("-")]
     exclude = [form_query(f[1:], "forms") for f in forms if f.startswith("-") and f[1:].strip()]
     clauses = [_any(include)] if include else []
-    return clauses + [Q.Not(q) for q in exclude]
+    return clauses + [N.Not(q) for q in exclude]
 
 
-def filed_clause(f: Filters) -> Q.Query | None:
+def filed_clause(f: Filters) -> N.Node | None:
     """Match the filing dates and years asked for, and undated filings if they are included."""
     dated = [
         date_range("filed", f.filed_from, f.filed_to, "filed")
         if f.filed_from or f.filed_to
         else None,
-        _any([Q.Term("year", y.strip()) for y in f.years]),
+        _any([N.Term("year", y.strip()) for y in f.years]),
     ]
     dated = [c for c in dated if c is not None]
     if not dated:
         return None
-    clause = dated[0] if len(dated) == 1 else Q.And(dated)
-    return Q.Or([clause, Q.Term("year", UNDATED)]) if f.include_undated else clause
+    clause = dated[0] if len(dated) == 1 else N.And(dated)
+    return N.Or([clause, N.Term("year", UNDATED)]) if f.include_undated else clause
 
 
-def _category_clauses(category: str | None) -> list[Q.Query]:
+def _category_clauses(category: str | None) -> list[N.Node]:
     """Return the clauses of a form category: its forms, as a forms filter reads them."""
     if not category:
         return []
@@ -268,10 +267,10 @@ def _category_clauses(category: str | None) -> list[Q.Query]:
         raise QueryError(f"unknown form category {category!r} (use form-cat0 … form-cat10)",
                          param="category")  # fmt: skip
     clauses = _form_clauses(forms)
-    return [Q.And(clauses)] if len(clauses) > 1 else clauses
+    return [N.And(clauses)] if len(clauses) > 1 else clauses
 
 
-def build_filters(filters: Filters) -> Q.Query | None:
+def build_filters(filters: Filters) -> N.Node | None:
     """Turn the filters into one query for Whoosh's `filter=`; None when nothing is filtered."""
     f = filters
     clauses = _form_clauses(f.forms) + _category_clauses(f.category)
@@ -288,13 +287,13 @@ def build_filters(filters: Filters) -> Q.Query | None:
         _any([state_query("biz_state", s, "biz_states") for s in f.biz_states]),
         _any([sic_query(s) for s in f.sics]),
         words_query("signer", f.signer) if f.signer else None,
-        _any([Q.Term("signer_name", s) for s in f.signers]),
+        _any([N.Term("signer_name", s) for s in f.signers]),
         _any([exhibit_type_query(e) for e in f.exhibits]),
-        _any([Q.Term("id", a) for a in f.accessions]),
+        _any([N.Term("id", a) for a in f.accessions]),
     ]
     clauses = [c for c in clauses if c is not None]
     if not clauses:
         return None
-    if all(isinstance(c, Q.Not) for c in clauses):
-        clauses.insert(0, Q.Every())
-    return clauses[0] if len(clauses) == 1 else Q.And(clauses)
+    if all(isinstance(c, N.Not) for c in clauses):
+        clauses.insert(0, N.Every())
+    return clauses[0] if len(clauses) == 1 else N.And(clauses)

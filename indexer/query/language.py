@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
+from indexer.query import nodes as N
 from indexer.query.filters import (
     EXHIBIT_TYPE,
     QueryError,
@@ -70,7 +69,7 @@ class QueryWord:
 @dataclass
 class ParsedQuery:
     text: str  # as typed
-    query: Q.Query | None  # None when nothing was typed: every filing matches
+    query: N.Node | None  # None when nothing was typed: every filing matches
     echo: str  # the query as understood, precedence made explicit
     warnings: list[str] = field(default_factory=list)
     highlights: list[tuple[str, ...]] = field(default_factory=list)  # body terms and phrases
@@ -90,7 +89,7 @@ class ParsedQuery:
 class Built:
     """One parsed part: its query (None if it had no searchable text) and its echo."""
 
-    q: Q.Query | None
+    q: N.Node | None
     echo: str
     kind: str = "atom"  # atom | and | or | not
 
@@ -155,7 +154,7 @@ class Parser:
         if not negate or built.q is None:
             return built
         inner = f"({built.echo})" if built.kind in ("and", "or") else built.echo
-        return Built(Q.Not(built.q), f"NOT {inner}", "not")
+        return Built(N.Not(built.q), f"NOT {inner}", "not")
 
     def atom(self, fld: str | None, depth: int, neg: bool) -> Built:
         tok = self.take()
@@ -233,7 +232,7 @@ class Parser:
             q = make(tok.text)
         except QueryError as e:
             raise error_at(e.message, tok.pos) from None
-        shown = q.text if isinstance(q, Q.Term) else tok.text
+        shown = q.text if isinstance(q, N.Term) else tok.text
         shown = f'"{shown}"' if " " in shown else shown
         return Built(q, f"{fld}:{shown}")
 
@@ -255,18 +254,18 @@ class Parser:
         term = terms[0]
         prefix = "" if fld == "body" else f"{fld}:"
         if fld != "body":
-            return Built(Q.Term(fld, term), prefix + term)
+            return Built(N.Term(fld, term), prefix + term)
         if not neg:
             self.out.words.append(QueryWord(tok.pos, tok.pos + len(tok.text), term))
         variants = self.lexicon.variants(term) if self.lexicon else [term]
         if not neg:
             self.out.highlights.extend((v,) for v in variants)
         if len(variants) == 1:
-            return Built(Q.Term("body", term), term)
+            return Built(N.Term("body", term), term)
         self.out.expansions[term] = variants
-        qs = [Q.Term("body", term, boost=BOOSTS["word"])]
-        qs += [Q.Term("body", v, boost=BOOSTS["variant"]) for v in variants[1:]]
-        return Built(Q.Or(qs), term)
+        qs = [N.Term("body", term, boost=BOOSTS["word"])]
+        qs += [N.Term("body", v, boost=BOOSTS["variant"]) for v in variants[1:]]
+        return Built(N.Or(qs), term)
 
     def phrase(self, fld: str, tok: Token, neg: bool) -> Built:
         if fld not in TEXT_FIELDS:
@@ -282,12 +281,12 @@ class Parser:
         if fld == "body" and not neg:
             self.out.highlights.extend([(t,) for t in terms] if slop > 1 else [tuple(terms)])
         if len(terms) == 1 and not quoted:
-            return Built(Q.Term(fld, terms[0]), prefix + terms[0])
+            return Built(N.Term(fld, terms[0]), prefix + terms[0])
         near = f"~{slop}" if slop > 1 else ""
         echo = f'{prefix}"{" ".join(terms)}"{near}'
         if len(terms) == 1:
-            return Built(Q.Term(fld, terms[0]), echo)
-        return Built(Q.Phrase(fld, terms, slop=slop), echo)
+            return Built(N.Term(fld, terms[0]), echo)
+        return Built(N.Phrase(fld, terms, slop=slop), echo)
 
     def wildcard(self, fld: str, tok: Token, neg: bool) -> Built:
         raw = tok.text
@@ -309,18 +308,18 @@ class Parser:
             )
         echo = ("" if fld == "body" else f"{fld}:") + prefix + "*"
         if self.lexicon is None:
-            return Built(Q.Prefix(fld, prefix), echo)
+            return Built(N.Prefix(fld, prefix), echo)
         found, cut = self.lexicon.expand(fld, prefix)
         if cut:
             self.warn(f"{echo} matches too many words: searched the {len(found)} most frequent")
         if not found:
             self.warn(f"{echo} matches no indexed word")
-            return Built(Q.NullQuery, echo)
+            return Built(N.NOTHING, echo)
         self.out.expansions[echo] = found
         if fld == "body" and not neg:
             self.out.highlights.extend((t,) for t in found)
-        qs = [Q.Term(fld, t) for t in found]
-        return Built(qs[0] if len(qs) == 1 else Q.Or(qs), echo)
+        qs = [N.Term(fld, t) for t in found]
+        return Built(qs[0] if len(qs) == 1 else N.Or(qs), echo)
 
     def warn(self, message: str) -> None:
         if message not in self.out.warnings:
@@ -338,10 +337,10 @@ def _combine(parts: list[Built], kind: str) -> Built:
     echo = f" {kind.upper()} ".join(f"({p.echo})" if p.kind == other else p.echo for p in parts)
     qs = [p.q for p in parts]
     if kind == "or":
-        return Built(Q.Or(qs), echo, "or")
+        return Built(N.Or(qs), echo, "or")
     if all(p.kind == "not" for p in parts):
-        qs.insert(0, Q.Every())
-    return Built(Q.And(qs), echo, "and")
+        qs.insert(0, N.Every())
+    return Built(N.And(qs), echo, "and")
 
 
 def parse_query(text: str, lexicon=None) -> ParsedQuery:
@@ -359,6 +358,6 @@ def parse_query(text: str, lexicon=None) -> ParsedQuery:
     if not tokens:
         return ParsedQuery(text, None, "")
     parsed = Parser(text, tokens, lexicon).parse()
-    if isinstance(parsed.query, Q.Not):
-        parsed.query = Q.And([Q.Every(), parsed.query])
+    if isinstance(parsed.query, N.Not):
+        parsed.query = N.And([N.Every(), parsed.query])
     return parsed

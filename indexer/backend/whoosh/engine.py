@@ -22,13 +22,14 @@ from pickle import loads
 from typing import ClassVar
 
 import numpy as np
-from whoosh import query as Q
 from whoosh.formats import Positions
 from whoosh.util.times import datetime_to_long
 
+from indexer.backend.whoosh.compile import to_whoosh
 from indexer.backend.whoosh.docvalues import DocValues
 from indexer.backend.whoosh.positions import decode_groups
 from indexer.backend.whoosh.schema import CompactPositions
+from indexer.query import nodes as N
 
 K1, B = 1.2, 0.75  # BM25F parameters (Whoosh's defaults)
 MAX_PREFIX_TERMS = 1_000  # terms a Prefix query (exhibit types, no-lexicon wildcards) expands to
@@ -194,7 +195,7 @@ class Engine:
 
     # ------------------------------------------------------------ matching
 
-    def docs(self, q: Q.Query | None) -> set[int]:
+    def docs(self, q: N.Node | None) -> set[int]:
         """Return the live documents matching q (all of them for None)."""
         if q is None:
             return set(self.values.live())
@@ -203,14 +204,14 @@ class Engine:
         handler: Callable = self._handlers.get(type(q), Engine._fallback)
         return handler(self, q)
 
-    def _term(self, q: Q.Term) -> set[int]:
+    def _term(self, q: N.Term) -> set[int]:
         return set(self.postings(q.fieldname, q.text)[0])
 
-    def _and(self, q: Q.And) -> set[int]:
+    def _and(self, q: N.And) -> set[int]:
         subs = q.subqueries
-        nots = [s.query for s in subs if isinstance(s, Q.Not)]
+        nots = [s.query for s in subs if isinstance(s, N.Not)]
         # phrases last: they cost the most, and an empty part before them makes them moot
-        musts = sorted((s for s in subs if not isinstance(s, Q.Not)), key=_cost)
+        musts = sorted((s for s in subs if not isinstance(s, N.Not)), key=_cost)
         sets: list[set[int]] = []
         for sub in musts:
             sets.append(self.docs(sub))
@@ -224,22 +225,22 @@ class Engine:
             result -= self.docs(n)
         return result
 
-    def _or(self, q: Q.Or) -> set[int]:
+    def _or(self, q: N.Or) -> set[int]:
         result: set[int] = set()
         for s in q.subqueries:
             result |= self.docs(s)
         return result
 
-    def _not(self, q: Q.Not) -> set[int]:
+    def _not(self, q: N.Not) -> set[int]:
         return set(self.values.live()) - self.docs(q.query)
 
-    def _every(self, q: Q.Every) -> set[int]:
+    def _every(self, q: N.Every) -> set[int]:
         return set(self.values.live())
 
     def _null(self, q) -> set[int]:
         return set()
 
-    def _prefix(self, q: Q.Prefix) -> set[int]:
+    def _prefix(self, q: N.Prefix) -> set[int]:
         result: set[int] = set()
         for i, bterm in enumerate(self.reader.expand_prefix(q.fieldname, q.text)):
             if i >= MAX_PREFIX_TERMS:
@@ -247,16 +248,16 @@ class Engine:
             result.update(self.postings(q.fieldname, bterm.decode("utf-8"))[0])
         return result
 
-    def _dates(self, q: Q.DateRange) -> set[int]:
+    def _dates(self, q: N.DateRange) -> set[int]:
         keys = self.values.sort_keys(q.fieldname)
         lo = datetime_to_long(q.startdate) if q.startdate else -1
         hi = datetime_to_long(q.enddate) if q.enddate else math.inf
         found = {d for d, v in enumerate(keys) if v is not None and lo <= v <= hi}
         return found & self.values.live()  # the keys cover deleted documents too
 
-    def _phrase(self, q: Q.Phrase) -> set[int]:
+    def _phrase(self, q: N.Phrase) -> set[int]:
         """The documents with all the words, then those where their positions line up."""
-        sets = sorted((self._term(Q.Term(q.fieldname, w)) for w in q.words), key=len)
+        sets = sorted((self._term(N.Term(q.fieldname, w)) for w in q.words), key=len)
         candidates = sets[0].intersection(*sets[1:]) if sets else set()
         if len(q.words) < 2 or not candidates:
             return candidates
@@ -278,7 +279,7 @@ class Engine:
                 break
         return candidates
 
-    def _exact_phrase(self, q: Q.Phrase, candidates: set[int]) -> set[int]:
+    def _exact_phrase(self, q: N.Phrase, candidates: set[int]) -> set[int]:
         """Word i of an exact phrase starting at p sits at p + i: keep the (document, start)
         keys every word read so far allows, one sorted array intersected with the next.
         Rarest words first, so the most frequent word ("in" of "change in control") has its
@@ -297,37 +298,38 @@ class Engine:
                 break
         return candidates
 
-    def _fallback(self, q: Q.Query) -> set[int]:
+    def _fallback(self, q: N.Node) -> set[int]:
         """Any other query type: Whoosh's own matchers."""
         found: set[int] = set()
+        wq = to_whoosh(q)
         for sub, offset in self.searcher.leaf_searchers():
-            for n, d in enumerate(q.docs(sub)):
+            for n, d in enumerate(wq.docs(sub)):
                 if n % 256 == 0 and self.expired():
                     return found
                 found.add(offset + d)
         return found
 
     _handlers: ClassVar[dict[type, Callable]] = {
-        Q.Term: _term,
-        Q.And: _and,
-        Q.Or: _or,
-        Q.Not: _not,
-        Q.Every: _every,
-        type(Q.NullQuery): _null,
-        Q.Prefix: _prefix,
-        Q.DateRange: _dates,
-        Q.Phrase: _phrase,
+        N.Term: _term,
+        N.And: _and,
+        N.Or: _or,
+        N.Not: _not,
+        N.Every: _every,
+        N.Nothing: _null,
+        N.Prefix: _prefix,
+        N.DateRange: _dates,
+        N.Phrase: _phrase,
     }
 
     # ------------------------------------------------------------ ranking
 
-    def ranks(self, q: Q.Query | None) -> bool:
+    def ranks(self, q: N.Node | None) -> bool:
         """Return whether q has a term that scores (a word of a text field), so relevance
         means something."""
         schema = self.reader.schema
         return q is not None and any(schema[f].scorable for f, _, _ in scoring_terms(q))
 
-    def top(self, q: Q.Query, docs: set[int], limit: int) -> list[tuple[int, float]]:
+    def top(self, q: N.Node, docs: set[int], limit: int) -> list[tuple[int, float]]:
         """Return the best `limit` of docs by BM25F over q's positive terms, best first."""
         scores = dict.fromkeys(docs, 0.0)
         for field, text, boost in scoring_terms(q):
@@ -353,18 +355,18 @@ class Engine:
                 scores[d] += k * tf / (tf + K1 * ((1 - B) + B * lengths[d] / avg))
 
 
-def _cost(q: Q.Query) -> int:
+def _cost(q: N.Node) -> int:
     """Rank a query part by how costly it is to evaluate: set operations before positions."""
-    return 1 if isinstance(q, Q.Phrase) or type(q) not in Engine._handlers else 0
+    return 1 if isinstance(q, N.Phrase) or type(q) not in Engine._handlers else 0
 
 
-def scoring_terms(q: Q.Query) -> list[tuple[str, str, float]]:
+def scoring_terms(q: N.Node) -> list[tuple[str, str, float]]:
     """Return (field, term, boost) of every term that counts towards a document's score."""
-    if isinstance(q, Q.Not):
+    if isinstance(q, N.Not):
         return []
-    if isinstance(q, Q.Term):
+    if isinstance(q, N.Term):
         return [(q.fieldname, q.text, q.boost)]
-    if isinstance(q, Q.Phrase):
+    if isinstance(q, N.Phrase):
         return [(q.fieldname, w, q.boost) for w in q.words]
     out = []
     for sub in getattr(q, "subqueries", ()):

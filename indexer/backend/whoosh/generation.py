@@ -14,13 +14,12 @@ from collections import Counter
 from itertools import chain
 from pathlib import Path
 
-from whoosh import query as Q
-
 from indexer.backend import Execute, FacetCounts, Page
 from indexer.backend.whoosh import open_whoosh
 from indexer.backend.whoosh.docvalues import DocValues
 from indexer.backend.whoosh.engine import Engine
 from indexer.backend.whoosh.lexicon import ReaderLexicon
+from indexer.query import nodes as N
 from indexer.store.sidestore import Store
 
 # sort name → (doc values sort field, newest first?)
@@ -114,7 +113,7 @@ class Generation:
         engine = self.view().engine
         engine.start(ex.deadline)
         parts = [q for q in (ex.query, ex.filters) if q is not None]
-        docs = engine.docs(Q.And(parts) if len(parts) > 1 else (parts[0] if parts else None))
+        docs = engine.docs(N.And(parts) if len(parts) > 1 else (parts[0] if parts else None))
         top = self._ranked(engine, ex, docs) if ex.limit else []
         facets = {name: self._counts(name, docs) for name in ex.facets}
         return Page(len(docs), top[ex.offset :], facets, engine.timed_out)
