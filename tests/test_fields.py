@@ -236,28 +236,36 @@ def many(values):
 
 
 DATES = mixed(["2004", "2004-03", "2004-02-29", " 2004-3-1 "], ["2003-02-29", "2004-13", "20045"])
-FILTERS = st.builds(
-    Filters,
-    forms=many(mixed(["8-K", "10-K/A", "-4", "8-k"], ["", "  ", "-", " -4"])),
-    ciks=many(mixed(["320193", "0000320193", " 18230 "], ["", "abc", "12345678901", "٣"])),
-    company=st.none() | st.text(max_size=8),
-    companies=many(st.text(max_size=8)),
-    filed_from=st.none() | DATES,
-    filed_to=st.none() | DATES,
-    period_from=st.none() | DATES,
-    period_to=st.none() | DATES,
-    years=many(st.text(max_size=6)),
-    items=many(mixed(["9", "7.01", "2.02", " 5.02"], ["77", "10", "", "x"])),
-    states=many(mixed(["DE", "de", "Delaware", "A6"], ["ZZ", "", "D"])),
-    biz_states=many(mixed(["CA", "ny", "X0"], ["QQ", " "])),
-    sics=many(mixed(["2834", "0100", " 3571"], ["12345", "", "abc", "٣"])),
-    signer=st.none() | st.text(max_size=8),
-    signers=many(st.text(max_size=8)),
-    exhibits=many(mixed(["99.1", "EX-10"], ["", "x"])),
-    include_undated=st.booleans(),
-    accessions=many(st.text(max_size=8)),
-    category=st.none() | mixed(["form-cat0", "form-cat10", "all"], ["form-cat11", ""]),
-)
+# Each attribute's values: valid ones, invalid ones, and any short text
+VALUES = {
+    "forms": many(mixed(["8-K", "10-K/A", "-4", "8-k"], ["", "  ", "-", " -4"])),
+    "ciks": many(mixed(["320193", "0000320193", " 18230 "], ["", "abc", "12345678901", "٣"])),
+    "company": st.none() | st.text(max_size=8),
+    "companies": many(st.text(max_size=8)),
+    "filed_from": st.none() | DATES,
+    "filed_to": st.none() | DATES,
+    "period_from": st.none() | DATES,
+    "period_to": st.none() | DATES,
+    "years": many(st.text(max_size=6)),
+    "items": many(mixed(["9", "7.01", "2.02", " 5.02"], ["77", "10", "", "x"])),
+    "states": many(mixed(["DE", "de", "Delaware", "A6"], ["Narnia", "", "D"])),
+    "biz_states": many(mixed(["CA", "ny", "X0"], ["Q", " "])),
+    "sics": many(mixed(["2834", "0100", " 3571"], ["12345", "", "abc", "٣"])),
+    "signer": st.none() | st.text(max_size=8),
+    "signers": many(st.text(max_size=8)),
+    "exhibits": many(mixed(["99.1", "EX-10"], ["", "x"])),
+    "include_undated": st.booleans(),
+    "accessions": many(st.text(max_size=8)),
+    "category": st.none() | mixed(["form-cat0", "form-cat10", "all"], ["form-cat11", ""]),
+}
+# Filters with a few attributes set (so a late attribute's error is not always hidden by an
+# earlier one's), or with all of them (so the order errors are found in is checked too)
+FILTERS = st.one_of(
+    st.lists(st.sampled_from(sorted(VALUES)), min_size=1, max_size=4, unique=True).flatmap(
+        lambda names: st.fixed_dictionaries({n: VALUES[n] for n in names})
+    ),
+    st.fixed_dictionaries(VALUES),
+).map(lambda values: Filters(**values))
 
 
 @settings(max_examples=400, deadline=None)
