@@ -316,7 +316,8 @@ def fetch_command(then_build, index_dir, as_json, **options) -> None:
     else:
         print_fetch(report)
     if then_build:
-        build.callback((options["into"],), index_dir, None, False, False, as_json)
+        ctx = click.get_current_context()  # build's own defaults (backend ...) for the rest
+        ctx.invoke(build, paths=(options["into"],), index_dir=index_dir, as_json=as_json)
     if report.failed:
         sys.exit(1)
 
