@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from indexer.edgar.cik import cik10
 from indexer.edgar.model import Filer, FormerName, HeaderInfo
 
 # Where a header ends if the caller passed more: "</SEC-HEADER>" (index-headers.html), "<DOCUMENT>"
@@ -345,9 +346,8 @@ def _count(value: str) -> int | None:
 
 def _cik(value: str) -> str | None:
     """Return a CIK zero-padded to 10 digits; None for zero or a non-number."""
-    if not DIGITS.fullmatch(value) or len(value) > 10 or int(value) == 0:
-        return None
-    return value.zfill(10)
+    cik = cik10(value)
+    return cik if cik and int(cik) else None
 
 
 def _sic(value: str) -> str | None:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from indexer.edgar import sgml
+from indexer.edgar.cik import cik10
 from indexer.edgar.cover import read_cover
 from indexer.edgar.header import parse_header
 from indexer.edgar.items import normalize_items, root_form
@@ -364,12 +365,6 @@ def stated_casing(name: str, texts: list[str]) -> str:
             if not m.group(0).isupper():
                 return m.group(0)
     return name
-
-
-def cik10(value: str | None) -> str | None:
-    """Zero-pad a CIK to 10 digits."""
-    v = (value or "").strip()
-    return v.zfill(10) if v.isdigit() and 0 < len(v) <= 10 else None
 
 
 def iso_or_none(value: str | None) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from indexer.edgar.cik import cik10
 from indexer.edgar.model import Filer, FormerName, NotAFiling, ParseError, Signer
 from indexer.edgar.states import state_code
 from indexer.edgar.text import classify_xml
@@ -98,11 +99,6 @@ def _iso_date(value: str | None) -> str | None:
         return datetime.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
-
-
-def _cik(value: str | None) -> str | None:
-    """Return a CIK zero-padded to 10 digits, or None when it is not a number."""
-    return value.zfill(10) if value and value.isdigit() and len(value) <= 10 else None
 
 
 def _clean(value: str | None) -> str | None:
@@ -197,7 +193,7 @@ def _parties(root: etree._Element) -> list[Filer]:
     found = [
         Filer(
             name=_first(el, (name,)),
-            cik=_cik(_first(el, (cik,))),
+            cik=cik10(_first(el, (cik,))),
             role=role,
             file_number=_first(el, (number,)) if number else None,
         )
@@ -225,7 +221,7 @@ def _add_company_facts(root: etree._Element, filer: Filer) -> None:
 
 def _header_filer(root: etree._Element, company: str | None) -> Filer | None:
     """Return the filer of the submission header (13F, C, N-PORT, 144, ...), if any."""
-    cik = _cik(_first(root, _FILER_CIK))
+    cik = cik10(_first(root, _FILER_CIK))
     if cik is None:
         return None
     name = _first(root, _FILER_NAME) or company
@@ -364,7 +360,7 @@ def _read(root: etree._Element) -> XmlForm:
         period=_iso_date(_first(root, _PERIOD)),
         signed=next((s.date for s in signers if s.date), None),
         company=company,
-        cik=_cik(_first(root, _CIK)),
+        cik=cik10(_first(root, _CIK)),
         filers=_filers(root, company),
         signers=signers,
         text=_render(root),

@@ -11,9 +11,11 @@ from calendar import monthrange
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+from indexer.edgar.cik import CIK_PATTERN, normalize_cik
 from indexer.edgar.items import normalize_item, root_form
 from indexer.edgar.states import state_code
 from indexer.query import nodes as N
+from indexer.query.fields import FACET_ATTR
 from indexer.query.formcats import category_forms
 from indexer.query.tokens import query_words
 
@@ -33,25 +35,10 @@ class QueryError(ValueError):
 
 # "2004", "2004-03", "2004-03-31": the date shapes filters and `filed:` accept
 DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-# "320193", "0000320193": a CIK
-CIK = re.compile(r"\d{1,10}")
 # "2834": a standard industrial classification code
 SIC = re.compile(r"\d{1,4}")
 # "EX-99.1", "99.1", "10", "ex-101.ins": an exhibit type, its "EX-" prefix optional
 EXHIBIT_TYPE = re.compile(r"(?:EX-)?(\d[\w.]*)", re.I)
-
-# Filters attribute that holds the selected values of each facet (facet names as in FACET_FIELDS)
-FACET_FILTERS = {
-    "form": "forms",
-    "company": "companies",
-    "year": "years",
-    "items": "items",
-    "state": "states",
-    "biz_state": "biz_states",
-    "sic": "sics",
-    "exhibit": "exhibits",
-    "signer": "signers",
-}
 
 
 def parse_date(text: str, end: bool = False, param: str = "q") -> datetime:
@@ -73,6 +60,62 @@ def parse_date(text: str, end: bool = False, param: str = "q") -> datetime:
         ) from None
 
 
+def check_cik(text: str, param: str = "q") -> str:
+    """Return a CIK as ten digits, leading zeros optional."""
+    text = text.strip()
+    try:
+        return normalize_cik(text)
+    except ValueError:
+        raise QueryError(f"cik: takes a number like 320193, not {text!r}", param=param) from None
+
+
+def check_form(text: str, param: str = "q") -> str:
+    """Return a form type as the index holds it: upper case, single spaces."""
+    form = " ".join(text.upper().split())
+    if not form:
+        raise QueryError("form: needs a form type like 10-K", param=param)
+    return form
+
+
+def check_item(text: str, param: str = "q") -> str:
+    """Return an 8-K item in today's numbering: `9` → 7.01."""
+    item = normalize_item(text)
+    if item is None or item.normalized is None:
+        raise QueryError(
+            f"items: unknown 8-K item {text!r} (use a code like 2.02, or a pre-2004 one like 9)",
+            param=param,
+        )
+    return item.normalized
+
+
+def check_state(text: str, param: str) -> str:
+    """Return a state's (or EDGAR location's) two-letter code, from a code or a name."""
+    code = state_code(text)
+    if code is None:
+        raise QueryError(
+            f"not a US state or EDGAR location code: {text!r} (use a code like DE or A6)",
+            param=param,
+        )
+    return code
+
+
+def check_sic(text: str, param: str = "sics") -> str:
+    """Return a SIC code as four digits."""
+    text = text.strip()
+    if not SIC.fullmatch(text):
+        raise QueryError(f"not a SIC code: {text!r} (use a number like 2834)", param=param)
+    return text.zfill(4)
+
+
+def check_category(category: str) -> tuple[str, ...]:
+    """Return the forms of an EDGAR form group (`form-cat1`)."""
+    forms = category_forms(category)
+    if forms is None:
+        raise QueryError(f"unknown form category {category!r} (use form-cat0 … form-cat10)",
+                         param="category")  # fmt: skip
+    return forms
+
+
 def date_range(field: str, start: str | None, end: str | None, param: str = "q") -> N.Node:
     """Match filings whose date field falls in [start, end], either end open.
 
@@ -92,17 +135,12 @@ def date_range(field: str, start: str | None, end: str | None, param: str = "q")
 
 def cik_query(text: str, param: str = "q") -> N.Node:
     """Match a CIK given with or without its leading zeros."""
-    text = text.strip()
-    if not CIK.fullmatch(text):
-        raise QueryError(f"cik: takes a number like 320193, not {text!r}", param=param)
-    return N.Term("cik", text.zfill(10))
+    return N.Term("cik", check_cik(text, param))
 
 
 def form_query(text: str, param: str = "q") -> N.Node:
     """Match a form with its amendments (`8-K` → 8-K and 8-K/A); `8-K/A` only amendments."""
-    form = " ".join(text.upper().split())
-    if not form:
-        raise QueryError("form: needs a form type like 10-K", param=param)
+    form = check_form(text, param)
     if root_form(form) == form:
         return N.Term("root_form", form)
     return N.Term("form", form)
@@ -110,21 +148,15 @@ def form_query(text: str, param: str = "q") -> N.Node:
 
 def items_query(text: str, param: str = "q") -> N.Node:
     """Match an 8-K item in either numbering: `9` and `7.01` both match normalized 7.01."""
-    item = normalize_item(text)
-    if item is None or item.normalized is None:
-        raise QueryError(
-            f"items: unknown 8-K item {text!r} (use a code like 2.02, or a pre-2004 one like 9)",
-            param=param,
-        )
-    return N.Term("items", item.normalized)
+    return N.Term("items", check_item(text, param))
 
 
 def company_query(value: str) -> N.Node:
     """Match the company facet's value: a primary filer's CIK (leading zeros optional), or the
     exact name of a company known without one, or (legacy links) an exact primary name."""
     value = value.strip()
-    if CIK.fullmatch(value):
-        return N.Term("company_key", value.zfill(10))
+    if CIK_PATTERN.fullmatch(value):
+        return N.Term("company_key", normalize_cik(value))
     return N.Or([N.Term("company_key", value), N.Term("company_name", value)])
 
 
@@ -143,21 +175,12 @@ def exhibit_type_query(text: str) -> N.Node:
 
 def state_query(field: str, text: str, param: str) -> N.Node:
     """Match a state by two-letter code or name."""
-    code = state_code(text)
-    if code is None:
-        raise QueryError(
-            f"not a US state or EDGAR location code: {text!r} (use a code like DE or A6)",
-            param=param,
-        )
-    return N.Term(field, code)
+    return N.Term(field, check_state(text, param))
 
 
 def sic_query(text: str, param: str = "sics") -> N.Node:
     """Match a four-digit SIC code."""
-    text = text.strip()
-    if not SIC.fullmatch(text):
-        raise QueryError(f"not a SIC code: {text!r} (use a number like 2834)", param=param)
-    return N.Term("sic", text.zfill(4))
+    return N.Term("sic", check_sic(text, param))
 
 
 def words_query(field: str, text: str) -> N.Node | None:
@@ -202,7 +225,7 @@ class Filters:
 
     def toggled(self, facet: str, value: str) -> Filters:
         """Return these filters with one facet value selected, or unselected if it was."""
-        name = FACET_FILTERS[facet]
+        name = FACET_ATTR[facet]
         values = getattr(self, name)
         new = tuple(v for v in values if v != value) if value in values else (*values, value)
         return replace(self, **{name: new})
@@ -217,7 +240,32 @@ class Filters:
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """Return the values of a facet these filters select."""
-        return getattr(self, FACET_FILTERS[facet])
+        return getattr(self, FACET_ATTR[facet])
+
+    def validate(self) -> Filters:
+        """Check every value as build_filters reads it, raising its QueryError (the first value
+        at fault, in the same order), without building a query; return these filters."""
+        for form in self.forms:
+            if not form.startswith("-"):  # a blank exclusion ("-") is ignored
+                check_form(form, "forms")
+        if self.category:
+            check_category(self.category)
+        for cik in self.ciks:
+            check_cik(cik, "ciks")
+        for pair in ("filed", "period"):
+            start, end = getattr(self, f"{pair}_from"), getattr(self, f"{pair}_to")
+            if start:
+                parse_date(start, param=f"{pair}_from")
+            if end:
+                parse_date(end, end=True, param=f"{pair}_to")
+        for item in self.items:
+            check_item(item, "items")
+        for attr in ("states", "biz_states"):
+            for state in getattr(self, attr):
+                check_state(state, attr)
+        for sic in self.sics:
+            check_sic(sic)
+        return self
 
     def to_json(self) -> dict:
         """Return the filters that are set, tuples as lists."""
@@ -262,11 +310,7 @@ def _category_clauses(category: str | None) -> list[N.Node]:
     """Return the clauses of a form category: its forms, as a forms filter reads them."""
     if not category:
         return []
-    forms = category_forms(category)
-    if forms is None:
-        raise QueryError(f"unknown form category {category!r} (use form-cat0 … form-cat10)",
-                         param="category")  # fmt: skip
-    clauses = _form_clauses(forms)
+    clauses = _form_clauses(check_category(category))
     return [N.And(clauses)] if len(clauses) > 1 else clauses
 
 

@@ -9,22 +9,12 @@ from __future__ import annotations
 
 from indexer.backend import FacetCounts
 from indexer.edgar.items import MODERN_ITEMS
+from indexer.query.fields import FACET_LABELS
 from indexer.query.filters import UNDATED, Filters
 
 FACET_SIZE = 10  # values shown per facet by default
 MAX_FACET_SIZE = 1000
 
-FACET_LABELS = {
-    "form": "Form",
-    "company": "Company",
-    "year": "Year",
-    "items": "8-K item",
-    "state": "State of incorporation",
-    "biz_state": "Business state",
-    "sic": "SIC code",
-    "exhibit": "Exhibit type",
-    "signer": "Signer",
-}
 FACET_NAMES = tuple(FACET_LABELS)  # the facets a result counts, in the order pages show them
 
 
