@@ -348,7 +348,9 @@ class Engine:
         n = self.reader.doc_count() or 1
         idf = math.log(n / (len(ids) + 1)) + 1.0
         lengths = self.values.lengths(field)
-        avg = (self.reader.field_length(field) / n) or 1.0
+        # The field's total length counts deleted documents too (Whoosh keeps no live total),
+        # so it is averaged over all documents, as Whoosh does, not over the live ones
+        avg = (self.reader.field_length(field) / (self.reader.doc_count_all() or 1)) or 1.0
         k = boost * idf * (K1 + 1)
         for d, tf in zip(ids, tfs, strict=True):
             if d in scores:
