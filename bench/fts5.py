@@ -10,8 +10,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from indexer.schema import to_fields
-from indexer.store import Store
+from indexer.backend.whoosh.schema import to_fields
+from indexer.store.sidestore import Store
 
 FACETS = ("root_form", "company_name", "year", "items", "inc_state", "sic", "exhibit_type")
 # A quoted phrase, a -term, or a bare word / operator

@@ -82,8 +82,8 @@ def time_build(corpus: Path, index_dir: Path, jobs: int) -> dict:
 
 def index_sizes(index_dir: Path) -> dict:
     """Return Whoosh and side-store bytes, and Whoosh bytes per byte of extracted text."""
-    from indexer import indexdir
-    from indexer.store import STORE_NAME, Store
+    from indexer.store import generations as indexdir
+    from indexer.store.sidestore import STORE_NAME, Store
 
     gen = indexdir.require_generation(index_dir)
     store = Store(gen, readonly=True)
@@ -101,8 +101,8 @@ def index_sizes(index_dir: Path) -> dict:
 
 
 def request_for(row: dict, mode: str):
-    from indexer.filters import Filters
-    from indexer.search import SearchRequest
+    from indexer.query.filters import Filters
+    from indexer.search.core import SearchRequest
 
     filters = Filters(
         forms=tuple(row["forms"]), filed_from=row["startdt"] or None, filed_to=row["enddt"] or None
@@ -118,7 +118,7 @@ def request_for(row: dict, mode: str):
 
 def time_search(index_dir: Path, rows: list[dict], reps: int) -> dict:
     """Warm searcher, in process: each query `reps` times in each mode."""
-    from indexer.search import open_index, search
+    from indexer.search.core import open_index, search
 
     index = open_index(index_dir)
     for row in rows:  # warm up: caches, lexicon, column readers
@@ -143,7 +143,7 @@ def cold_first_query(index_dir: Path, row: dict) -> float:
     code = (
         "import sys, time, json; t = time.perf_counter()\n"
         "from bench.run import request_for\n"
-        "from indexer.search import open_index, search\n"
+        "from indexer.search.core import open_index, search\n"
         f"index = open_index({str(index_dir)!r})\n"
         "search(index, request_for(json.loads(sys.argv[1]), 'snippets'))\n"
         "print(time.perf_counter() - t)\n"
@@ -158,7 +158,7 @@ def cold_first_query(index_dir: Path, row: dict) -> float:
 
 def time_fts5(index_dir: Path, workdir: Path, rows: list[dict], reps: int) -> dict:
     """Build the FTS5 baseline from the same parsed records and run the same query modes."""
-    from indexer import indexdir
+    from indexer.store import generations as indexdir
 
     db_path = workdir / "fts5.sqlite"
     built = fts5.build(indexdir.require_generation(index_dir), db_path)

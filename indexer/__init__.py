@@ -1,28 +1,6 @@
-"""Parse SEC EDGAR filings of every era into fielded records and index them with Whoosh."""
+"""Parse SEC EDGAR filings of every era into fielded records, index and search them.
 
-from importlib.metadata import PackageNotFoundError, version
-
-# The index code reads and writes Whoosh's segment files and matchers below its public API
-# (segment.py, engine.py), so it is tested against exactly one release: a different one may
-# change those internals silently. whoosh-reloaded 2.7.5 is the release the byte-identity and
-# parity tests pass on.
-WHOOSH_DIST, WHOOSH_VERSION = "whoosh-reloaded", "2.7.5"
-
-
-class WrongWhoosh(ImportError):
-    """The installed Whoosh is not the release this code is written against."""
-
-
-def check_whoosh() -> None:
-    """Raise WrongWhoosh, saying what to install, unless the pinned Whoosh release is installed."""
-    try:
-        found = version(WHOOSH_DIST)
-    except PackageNotFoundError:
-        found = None
-    if found != WHOOSH_VERSION:
-        have = f"{WHOOSH_DIST} {found}" if found else f"no {WHOOSH_DIST}"
-        raise WrongWhoosh(
-            f"edgar-search needs {WHOOSH_DIST}=={WHOOSH_VERSION}, found {have}: run "
-            f"pip install '{WHOOSH_DIST}=={WHOOSH_VERSION}' (and uninstall other Whoosh "
-            "distributions such as whoosh or whoosh3, which install the same module)"
-        )
+The packages are the layers, each importing only those below it: `edgar` (files → Filing),
+`query` (the query language and filters, pure), `store` (generations, side store), `backend`
+(the engines), `search` (the engine-neutral core), `build`, `fetch`, and the `cli` on top.
+"""

@@ -10,7 +10,9 @@ import sys
 
 import click
 
-from indexer import indexdir
+from indexer.backend import BACKENDS, DEFAULT_BACKEND
+from indexer.query.fields import CHOICE, FIELDS, FLAG_OF
+from indexer.store import generations as indexdir
 
 EXIT_BUSY = 3  # another build holds the index directory
 EXIT_NO_INDEX = 4  # nothing built yet
@@ -45,9 +47,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def parse(paths: tuple[str, ...]) -> None:
     """Print one JSON record per filing found under PATHS (JSON lines)."""
-    from indexer.model import NotAFiling, ParseError
-    from indexer.parse import parse_path
-    from indexer.sources import walk
+    from indexer.edgar.model import NotAFiling, ParseError
+    from indexer.edgar.parse import parse_path
+    from indexer.edgar.sources import walk
 
     for src in walk(paths):
         try:
@@ -66,16 +68,23 @@ def parse(paths: tuple[str, ...]) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Parser processes [all cores].")
 @click.option("--prune", is_flag=True, help="Drop filings whose files are gone.")
 @click.option("--rebuild", is_flag=True, help="Re-read everything into a fresh index.")
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=DEFAULT_BACKEND,
+    show_default=True,
+    help="Search engine to write (a generation of another backend is rebuilt whole).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, index_dir, jobs, prune, rebuild, as_json) -> None:
+def build(paths, index_dir, jobs, prune, rebuild, backend, as_json) -> None:
     """Index the filings under PATHS (files or folders) into the index directory."""
-    from indexer.build import BuildFailed, quiet_gc
-    from indexer.build import build as run_build
+    from indexer.indexing.builder import BuildFailed, quiet_gc
+    from indexer.indexing.builder import build as run_build
 
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
         report = run_build(
-            list(paths), index_dir, jobs, prune, rebuild, progress=sys.stderr.isatty()
+            list(paths), index_dir, jobs, prune, rebuild, sys.stderr.isatty(), backend
         )
     except indexdir.IndexBusy as e:
         raise CliError(str(e), EXIT_BUSY) from None
@@ -110,7 +119,7 @@ def print_report(report) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def stats(index_dir, as_json) -> None:
     """Count the index's filings by form, year and company."""
-    from indexer.stats import index_stats
+    from indexer.search.stats import index_stats
 
     try:
         s = index_stats(index_dir)
@@ -129,31 +138,36 @@ def stats(index_dir, as_json) -> None:
 # ---------------------------------------------------------------- search
 
 EXIT_BAD_QUERY = 2  # the query or an option cannot be searched as given
-# request parameter → the option that sets it, where the names differ
-CLI_OPTIONS = {
-    "forms": "--form",
-    "ciks": "--cik",
-    "items": "--item",
-    "states": "--state",
-    "sics": "--sic",
-    "exhibits": "--exhibit",
-}
+
+
+def filter_options(command):
+    """Add an option for every filter of the fields registry (indexer/query/fields.py)."""
+    for f in reversed(FIELDS):  # click lists options in the order they are applied, last first
+        if f.kind == CHOICE:
+            option = click.option(f.flag, f.attr, type=click.Choice(f.choices), help=f.help)
+        else:
+            option = click.option(f.flag, f.attr, multiple=f.multiple, help=f.help)
+        command = option(command)
+    return command
+
+
+def cli_filters(options: dict):
+    """Return the Filters the filter options set; a CHOICE option is True for its first choice."""
+    from indexer.query.filters import Filters
+
+    values = {}
+    for f in FIELDS:
+        value = options[f.attr]
+        if f.kind == CHOICE:
+            values[f.attr] = value == f.choices[0]
+        elif value:
+            values[f.attr] = value
+    return Filters(**values)
 
 
 @main.command("search")
 @click.argument("query", required=False, default="")
-@click.option("--form", "forms", multiple=True, help="Form (8-K includes 8-K/A); -FORM excludes.")
-@click.option("--cik", "ciks", multiple=True, help="Filer CIK.")
-@click.option("--company", help="Words in a filer's name.")
-@click.option("--filed-from", help="Filed on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--filed-to", help="Filed on or before.")
-@click.option("--period-from", help="Period of report on or after.")
-@click.option("--period-to", help="Period of report on or before.")
-@click.option("--item", "items", multiple=True, help="8-K item, either numbering (9 or 7.01).")
-@click.option("--state", "states", multiple=True, help="State of incorporation.")
-@click.option("--sic", "sics", multiple=True, help="SIC code.")
-@click.option("--signer", help="Words in a signer's name or title.")
-@click.option("--exhibit", "exhibits", multiple=True, help="Exhibit type (EX-99.1 or 99).")
+@filter_options
 @click.option(
     "--sort",
     type=click.Choice(["relevance", "newest", "oldest", "period", "company"]),
@@ -173,19 +187,12 @@ CLI_OPTIONS = {
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, **filters):
     """Search the index: QUERY uses the syntax in README, "Search syntax"."""
-    from indexer.filters import Filters, QueryError
-    from indexer.search import SearchRequest, search
+    from indexer.query.filters import QueryError
+    from indexer.search.core import SearchRequest, search
 
-    filters = {k: v for k, v in filters.items() if v}
-    request = SearchRequest(
-        q=query,
-        filters=Filters(**filters),
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        time_limit=time_limit,
-    )
-    try:
+    try:  # a bad option is reported before the index is opened (and when there is none)
+        filters = cli_filters(filters).validate()
+        request = SearchRequest(query, filters, sort, page, per_page, time_limit=time_limit)
         result = search(index_dir, request)
     except indexdir.NoIndex as e:
         raise CliError(str(e), EXIT_NO_INDEX) from None
@@ -199,7 +206,7 @@ def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, 
 
 def query_error_message(e, query: str) -> str:
     """Return a query error with the query and a caret under the problem, and a hint."""
-    option = CLI_OPTIONS.get(e.param, "--" + e.param.replace("_", "-"))
+    option = FLAG_OF.get(e.param, "--" + e.param.replace("_", "-"))
     lines = [e.message if e.param == "q" else f"{option}: {e.message}"]
     if e.param == "q" and e.position is not None and len(query) <= 200:
         lines += [f"  {query}", "  " + " " * min(e.position, len(query)) + "^"]
@@ -309,7 +316,8 @@ def fetch_command(then_build, index_dir, as_json, **options) -> None:
     else:
         print_fetch(report)
     if then_build:
-        build.callback((options["into"],), index_dir, None, False, False, as_json)
+        ctx = click.get_current_context()  # build's own defaults (backend ...) for the rest
+        ctx.invoke(build, paths=(options["into"],), index_dir=index_dir, as_json=as_json)
     if report.failed:
         sys.exit(1)
 
@@ -338,7 +346,7 @@ EXIT_VERIFY_FAILED = 5  # the serving generation does not open or disagrees with
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_command(index_dir, as_json) -> None:
     """Check that the serving index opens, agrees with its side store, and answers a search."""
-    from indexer.verify import verify
+    from indexer.indexing.verify import verify
 
     try:
         report = verify(index_dir)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.backend.whoosh import open_whoosh
+from indexer.indexing.builder import build
+from indexer.store import generations as indexdir
 from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
 
 
@@ -53,7 +54,7 @@ def some_index(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_records(corpus_index) -> dict[str, dict]:
     """Return the parsed record of every filing in the session index by filing id."""
-    _ix, store = indexdir.open_generation(indexdir.require_generation(corpus_index))
+    _ix, store = open_whoosh(indexdir.require_generation(corpus_index))
     try:
         return dict(zip(store.filing_ids(), store.records(), strict=True))
     finally:

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from indexer.model import NotAFiling, ParseError
-from indexer.parse import parse_path
+from indexer.edgar.model import NotAFiling, ParseError
+from indexer.edgar.parse import parse_path
 from tests.corpus import CORPUS
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

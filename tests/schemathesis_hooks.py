@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import schemathesis
 
-from indexer.filters import QueryError
-from indexer.query import MAX_QUERY_CHARS, parse_query
+from indexer.query.filters import QueryError
+from indexer.query.language import MAX_QUERY_CHARS, parse_query
 
 
 def parses(q) -> bool:

@@ -13,13 +13,14 @@ from pathlib import Path
 from click.testing import CliRunner
 from whoosh.qparser import QueryParser
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.backend.whoosh import open_whoosh
+from indexer.backend.whoosh.schema import filing_id
 from indexer.cli import main
-from indexer.parse import merge, parse_path
-from indexer.schema import filing_id
-from indexer.store import Store
-from indexer.verify import verify
+from indexer.edgar.parse import merge, parse_path
+from indexer.indexing.builder import build
+from indexer.indexing.verify import verify
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED, needs_corpus
 
 # An 8-K in EDGAR's archive layout: full submission, header and primary document of one accession
@@ -43,7 +44,7 @@ def copy_into(dest: Path, files: list[Path]) -> list[Path]:
 
 
 def serving_ids(root: Path) -> list[str]:
-    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    ix, store = open_whoosh(indexdir.require_generation(root))
     try:
         with ix.searcher() as s:
             ids = sorted(doc["id"] for doc in s.all_stored_fields())
@@ -55,7 +56,7 @@ def serving_ids(root: Path) -> list[str]:
 
 
 def search_ids(root: Path, text: str) -> list[str]:
-    ix, store = indexdir.open_generation(indexdir.require_generation(root))
+    ix, store = open_whoosh(indexdir.require_generation(root))
     try:
         with ix.searcher() as s:
             q = QueryParser("body", ix.schema).parse(text)
@@ -233,7 +234,7 @@ def test_bad_files_get_reasons_and_the_rest_builds(tmp_path):
 
 def _hold_lock(root: Path) -> subprocess.Popen:
     code = (
-        "import sys; from pathlib import Path; from indexer.indexdir import BuildLock\n"
+        "import sys; from pathlib import Path; from indexer.store.generations import BuildLock\n"
         f"with BuildLock(Path({str(root)!r})):\n"
         "    print('locked', flush=True); sys.stdin.readline()\n"
     )
@@ -293,11 +294,11 @@ def test_killed_build_leaves_previous_index_serving(tmp_path):
 
 
 def test_parallel_segments_hold_the_same_filings_as_one_writer(tmp_path, monkeypatch):
-    import indexer.build
+    import indexer.indexing.builder
 
     src = COVER / "320193"  # 7 Apple 8-Ks of 1996-2024, some with a standalone primary document
     one = build([str(src)], tmp_path / "one", jobs=1)
-    monkeypatch.setattr(indexer.build, "MIN_IDS_PER_SEGMENT", 2)
+    monkeypatch.setattr(indexer.indexing.builder, "MIN_IDS_PER_SEGMENT", 2)
     two = build([str(src)], tmp_path / "two", jobs=2)
     assert (two.filings_total, two.duplicates_merged) == (one.filings_total, one.duplicates_merged)
     assert serving_ids(tmp_path / "two") == serving_ids(tmp_path / "one")
@@ -360,7 +361,7 @@ def test_a_build_whose_workers_are_replaced_ends(tmp_path):
     them many times, and the build must still end. (Workers tied to the pool thread that forked
     them by PR_SET_PDEATHSIG died with it holding the pool's lock: the build hung at its end.)"""
     code = (
-        "import sys; import indexer.build as b; b.TASKS_PER_WORKER = 2; "
+        "import sys; import indexer.indexing.builder as b; b.TASKS_PER_WORKER = 2; "
         "print(b.build([sys.argv[1]], sys.argv[2], jobs=2).filings_total)"
     )
     proc = subprocess.run(

@@ -8,7 +8,7 @@ document, split a multi-submission archive into one file per submission or merge
 into one archive — and ends with an incremental build of both folders (random `prune`,
 `rebuild`, `jobs` 1 or 2). After every build:
 
-- `indexer.verify.verify(root).ok`;
+- `indexer.indexing.verify.verify(root).ok`;
 - a clean build (fresh index directory, `jobs=1`) of the *expected tree* holds the same ids, the
   same records (`store.records()`, every field: both builds read the very same paths, so `source`
   and `sources` compare as they are), the same stored texts, and answers a fixed query set with
@@ -46,10 +46,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from indexer import indexdir
-from indexer.build import build
-from indexer.search import SearchIndex, SearchRequest, search
-from indexer.verify import verify
+from indexer.backend.whoosh import open_whoosh
+from indexer.indexing.builder import build
+from indexer.indexing.verify import verify
+from indexer.search.core import SearchIndex, SearchRequest, search
+from indexer.store import generations as indexdir
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED
 
 SECSGML = CORPUS / "john-friedman+secsgml" / "sgml"
@@ -128,7 +129,7 @@ def modified(data: bytes, how: str, k: int) -> bytes:
 def index_state(root: Path) -> dict:
     """Return what an index holds: ids, records, texts, and its answers to the query set."""
     gen = indexdir.require_generation(root)
-    _ix, store = indexdir.open_generation(gen)
+    _ix, store = open_whoosh(gen)
     try:
         ids = list(store.filing_ids())
         state = {"ids": ids, "records": list(store.records())}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import indexdir
-from indexer.entities import get_entities, suggest
-from indexer.filters import Filters
-from indexer.search import SearchRequest, search
-from indexer.store import Store
+from indexer.backend.whoosh import INDEX_NAME
+from indexer.query.filters import Filters
+from indexer.search.core import SearchRequest, search
+from indexer.store import generations as indexdir
+from indexer.store.entities import get_entities, suggest
+from indexer.store.sidestore import Store
 from webapp import create_app
 
 APPLE = "0000320193"
@@ -113,19 +114,20 @@ def test_an_index_from_before_the_company_key_is_rebuilt_whole(tmp_path):
     from whoosh import fields as W
     from whoosh import index as whoosh_index
 
-    from indexer.build import build, older_schema
-    from indexer.facets import DocValues
-    from indexer.schema import FilingSchema
+    from indexer.backend.whoosh.docvalues import DocValues
+    from indexer.backend.whoosh.schema import FilingSchema
+    from indexer.backend.whoosh.writer import compatible
+    from indexer.indexing.builder import build
     from tests.corpus import SEED
 
     build([str(SEED)], tmp_path / "new", jobs=1)
-    assert not older_schema(indexdir.require_generation(tmp_path / "new"))
+    assert compatible(indexdir.require_generation(tmp_path / "new"))
     old = tmp_path / "old"
     old.mkdir()
     schema = W.Schema(**{n: f for n, f in FilingSchema().items() if n != "company_key"})
-    whoosh_index.create_in(str(old), schema, indexname=indexdir.INDEX_NAME).close()
-    assert older_schema(old)
-    ix = whoosh_index.open_dir(str(old), indexname=indexdir.INDEX_NAME)
+    whoosh_index.create_in(str(old), schema, indexname=INDEX_NAME).close()
+    assert not compatible(old)
+    ix = whoosh_index.open_dir(str(old), indexname=INDEX_NAME)
     try:  # served before the rebuild, the company facet is empty instead of an error
         assert DocValues(ix.reader()).facet("company") == ([], [])
     finally:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.cover import read_cover
-from indexer.items import normalize_items
-from indexer.model import CoverInfo, Exhibit, Signer
+from indexer.edgar.cover import read_cover
+from indexer.edgar.items import normalize_items
+from indexer.edgar.model import CoverInfo, Exhibit, Signer
 from tests.corpus import COVER, EDGARTOOLS, SEED, corpus_cases, needs_corpus
 
 # --- turning a corpus file into the text read_cover gets ------------------------------------

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import indexdir
 from indexer.cli import EXIT_BUSY
-from indexer.search import SearchIndex, SearchRequest, search
-from indexer.store import Store
-from indexer.verify import verify
+from indexer.indexing.verify import verify
+from indexer.search.core import SearchIndex, SearchRequest, search
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, EDGARTOOLS, SEED, needs_corpus
 
 pytestmark = [pytest.mark.slow, needs_corpus]  # every scene is built from real filings
@@ -44,7 +44,7 @@ TIMEOUT = 120  # seconds any one build may take before the test gives up on it
 # The subset is small, so the build's parallel segment writers only run when the per-worker
 # minimum is lowered too: the killed builds are the real CLI with that one constant changed.
 BOOT = (
-    "import sys, indexer.build as b; b.MIN_IDS_PER_SEGMENT = 16; "
+    "import sys, indexer.indexing.builder as b; b.MIN_IDS_PER_SEGMENT = 16; "
     "from indexer.cli import main; sys.argv[0] = 'indexer'; main()"
 )
 QUERIES = ["revenue", "company:apple", "form:8-K", '"press release"', "acqui*", ""]
@@ -372,7 +372,7 @@ class FsyncSpy:
 
 @pytest.mark.parametrize("mode", ["first", "incremental"])
 def test_new_generation_is_fsynced_before_the_swap(tmp_path, monkeypatch, mode):
-    from indexer.build import build
+    from indexer.indexing.builder import build
 
     src = tmp_path / "src"
     copy_tree(ARCHIVE / "320193", src / "320193")

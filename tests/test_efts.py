@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.filters import Filters
-from indexer.formcats import FORM_CATEGORIES
-from indexer.search import SearchRequest, search
-from indexer.states import location_name
+from indexer.edgar.states import location_name
+from indexer.query.filters import Filters
+from indexer.query.formcats import FORM_CATEGORIES
+from indexer.search.core import SearchRequest, search
 from webapp import create_app, efts
 
 SHAPE = json.loads((Path(__file__).parent / "fixtures" / "efts_response_shape.json").read_text())

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from indexer.filters import Filters
-from indexer.search import Hit, SearchRequest, search
+from indexer.query.filters import Filters
+from indexer.search.core import Hit, SearchRequest, search
 from webapp import create_app, export, urls
 
 

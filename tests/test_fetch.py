@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.backend.whoosh import open_whoosh
 from indexer.cli import main
 from indexer.fetch.sources import Selection, index_paths, parse_index
+from indexer.indexing.builder import build
+from indexer.store import generations as indexdir
 from tests.replay_server import REPLAY, Replay
 
 pytestmark = pytest.mark.skipif(
@@ -126,7 +127,7 @@ def test_fetch_with_faults_lands_the_recorded_files_and_builds_the_same(replay, 
 def fetched_filings(index: Path, *paths) -> set[tuple]:
     """Build the paths into a fresh index; return each filing's accession, form, company, date."""
     build([str(p) for p in paths], index, jobs=1)
-    ix, store = indexdir.open_generation(indexdir.require_generation(index))
+    ix, store = open_whoosh(indexdir.require_generation(index))
     try:
         return {(r["accession"], r["form_type"], r["company"], r["filed"]) for r in store.records()}
     finally:

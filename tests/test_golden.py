@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.model import NotAFiling, ParseError
-from indexer.parse import parse_path
-from indexer.states import state_code
+from indexer.edgar.model import NotAFiling, ParseError
+from indexer.edgar.parse import parse_path
+from indexer.edgar.states import state_code
 from tests.corpus import CORPUS, COVER, SEED, corpus_cases, needs_corpus
 from tests.golden_update import GOLDEN, golden_of
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.header import Event, parse_header, tokenize
-from indexer.model import Filer, FormerName, HeaderInfo
+from indexer.edgar.header import Event, parse_header, tokenize
+from indexer.edgar.model import Filer, FormerName, HeaderInfo
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, corpus_cases, needs_corpus
 
 DATA = EDGARTOOLS / "data"

@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.model import NotAFiling, ParseError
-from indexer.parse import parse_bytes
-from indexer.schema import to_fields
-from indexer.search import SearchRequest, search
-from indexer.verify import verify
+from indexer.backend.whoosh.schema import to_fields
+from indexer.edgar.model import NotAFiling, ParseError
+from indexer.edgar.parse import parse_bytes
+from indexer.indexing.verify import verify
+from indexer.search.core import SearchRequest, search
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, HAS_CORPUS, SEED, needs_corpus
 
 PARSE_BOUND = 10.0  # seconds one damaged file may take to parse (the worst seen is reported)

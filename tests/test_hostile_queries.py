@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer import indexdir
-from indexer.store import Store
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.webapp_pages import close_index
 from webapp import create_app
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.items import (
+from indexer.edgar.items import (
     LEGACY_ITEMS,
     LEGACY_TO_MODERN,
     MODERN_ITEMS,
@@ -16,7 +16,7 @@ from indexer.items import (
     normalize_items,
     root_form,
 )
-from indexer.model import Item
+from indexer.edgar.model import Item
 
 
 def modern(code: str, filed: str | None = None) -> Item:

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.lines import fold, lines_with
+from indexer.edgar.lines import fold, lines_with
 
 NEEDLES = (b"item", b"exhibit", re.compile(rb"file\s+n"))
 PIECES = ["Item", "ITEM 7", "exhibit", "Exhib", "it", "file  No.", "file\tn", "İtem", "ſ", " ", "x"]

@@ -30,8 +30,8 @@ import pytest
 from bench.http_load import HOST, free_port, search_path
 from bench.measure import summary_ms
 from bench.run import read_queries
-from indexer import indexdir
-from indexer.build import build
+from indexer.indexing.builder import build
+from indexer.store import generations as indexdir
 from tests.corpus import CORPUS
 
 pytestmark = pytest.mark.slow

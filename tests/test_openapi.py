@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from indexer.query.fields import FILTER_PARAMS
 from webapp import create_app, export, openapi, params
 
 DOC = openapi.document()
@@ -97,7 +98,7 @@ def test_search_parameters_are_those_the_app_reads():
     documented = {
         p["name"] for p in map(resolve, DOC["paths"]["/search.json"]["get"]["parameters"])
     }
-    read = {"q", "sort", "page", "per_page", "facet_size", *params.FILTER_PARAMS}
+    read = {"q", "sort", "page", "per_page", "facet_size", *FILTER_PARAMS}
     assert documented == read
 
 

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from indexer.originals import load_binary, load_original, sniff, uudecode
-from indexer.parse import parse_path
+from indexer.edgar.originals import load_binary, load_original, sniff, uudecode
+from indexer.edgar.parse import parse_path
 from tests.corpus import COVER, SEED, needs_corpus
 from tests.webapp_browser import serve
 from tests.webapp_pages import close_index

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.model import NotAFiling, ParseError
-from indexer.parse import parse_path
-from indexer.sources import walk
+from indexer.edgar.model import NotAFiling, ParseError
+from indexer.edgar.parse import parse_path
+from indexer.edgar.sources import walk
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, HAS_CORPUS, needs_corpus
 
 pytestmark = needs_corpus  # every test here reads the shared corpus

@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from indexer import indexdir
-from indexer.store import Store
+from indexer.edgar.cik import CIK_PATTERN as CIK
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.webapp_browser import serve
 from tests.webapp_pages import close_index
 from webapp import TEMPLATES, create_app
-from webapp.params import CIK, FILING_ID
+from webapp.params import FILING_ID
 
 CAT = "0000018230-22-000107"  # an 8-K whose originals are read back from its source files
 STATIC = Path(__file__).resolve().parents[1] / "webapp" / "static"

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from indexer import schema
-from indexer.parse import parse_path
-from indexer.positions import decode_groups, encode_groups
-from indexer.schema import TOKEN_RE, FilingSchema, body_analyzer, pieces, to_fields
+from indexer.backend.whoosh import schema
+from indexer.backend.whoosh.positions import decode_groups, encode_groups
+from indexer.backend.whoosh.schema import TOKEN_RE, FilingSchema, body_analyzer, pieces, to_fields
+from indexer.edgar.parse import parse_path
 from tests.corpus import COVER, EDGARTOOLS, SEED
 
 
@@ -163,8 +163,18 @@ def test_the_pinned_whoosh_is_what_is_installed():
     """segment.py and engine.py rely on Whoosh internals: pyproject pins the release they fit."""
     from importlib.metadata import requires
 
-    from indexer import WHOOSH_DIST, WHOOSH_VERSION, check_whoosh
+    from indexer.backend.whoosh import WHOOSH_DIST, WHOOSH_VERSION, check_whoosh
 
     check_whoosh()  # raises WrongWhoosh, naming what to install, for any other release
     pins = [r for r in requires("edgar-search") if r.lower().startswith(WHOOSH_DIST)]
     assert pins == [f"{WHOOSH_DIST}=={WHOOSH_VERSION}"]
+
+
+@given(st.text(alphabet=st.sampled_from("ab1-.,/' \n$é_AZ9"), max_size=60))
+def test_query_words_are_the_analyzers_query_tokens(text):
+    """The query layer's own tokenizer (no engine) reads a text as Whoosh's analyzers do."""
+    from indexer.backend.whoosh.schema import name_analyzer
+    from indexer.query.tokens import query_words
+
+    for analyzer in (body_analyzer(), name_analyzer()):
+        assert query_words(text) == [t.text for t in analyzer(text, mode="query")]

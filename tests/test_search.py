@@ -14,19 +14,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 
-from indexer import indexdir
-from indexer.build import build
-from indexer.engine import read_postings
-from indexer.facets import MAX_FACET_SIZE
-from indexer.filters import Filters, QueryError
-from indexer.model import Document, Filing
-from indexer.schema import FilingSchema, filing_id, to_fields
-from indexer.search import SearchIndex, SearchRequest, search
-from indexer.snippets import pattern_for, scan, snippets
-from indexer.states import state_code
-from indexer.store import Store
+from indexer.backend.whoosh import INDEX_NAME
+from indexer.backend.whoosh.compile import to_whoosh
+from indexer.backend.whoosh.engine import read_postings
+from indexer.backend.whoosh.schema import FilingSchema, filing_id, to_fields
+from indexer.edgar.model import Document, Filing
+from indexer.edgar.states import state_code
+from indexer.indexing.builder import build
+from indexer.query import nodes as N
+from indexer.query.filters import Filters, QueryError
+from indexer.search.core import SearchIndex, SearchRequest, search
+from indexer.search.facets import MAX_FACET_SIZE
+from indexer.search.snippets import pattern_for, scan, snippets
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import EDGARTOOLS, SEED
 from tests.test_query import doc_rows
 
@@ -371,7 +373,7 @@ def one_filing_index(root: Path, text: str) -> Path:
         documents=[Document("8-K", 1, "test.htm", None, text)],
     )
     gen = indexdir.new_generation(root)
-    ix = whoosh_index.create_in(str(gen), FilingSchema(), indexname=indexdir.INDEX_NAME)
+    ix = whoosh_index.create_in(str(gen), FilingSchema(), indexname=INDEX_NAME)
     with ix.writer() as w:
         w.add_document(**to_fields(filing))
     store = Store(gen)
@@ -428,24 +430,26 @@ def test_postings_read_by_blocks_equal_whoosh_postings(index):
 @pytest.mark.parametrize(
     "phrase",
     [
-        Q.Phrase("body", ["net", "income"]),
-        Q.Phrase("body", ["net", "income"], slop=3),
-        Q.Phrase("body", ["income", "net"], slop=5),
-        Q.Phrase("body", ["section", "906", "of", "the"]),
-        Q.Phrase("body", ["the", "the"]),
-        Q.Phrase("body", ["change", "in", "control"]),  # the rarest word last
-        Q.Phrase("body", ["in", "the", "ordinary", "course", "of"]),
-        Q.Phrase("body", ["of", "the", "of"]),  # a word twice, apart
-        Q.Phrase("body", ["0-17999", "17999"]),  # a compound and its part share a position
-        Q.Phrase("body", ["file", "number"]),
-        Q.Phrase("company", ["analog", "devices"]),
+        N.Phrase("body", ["net", "income"]),
+        N.Phrase("body", ["net", "income"], slop=3),
+        N.Phrase("body", ["income", "net"], slop=5),
+        N.Phrase("body", ["section", "906", "of", "the"]),
+        N.Phrase("body", ["the", "the"]),
+        N.Phrase("body", ["change", "in", "control"]),  # the rarest word last
+        N.Phrase("body", ["in", "the", "ordinary", "course", "of"]),
+        N.Phrase("body", ["of", "the", "of"]),  # a word twice, apart
+        N.Phrase("body", ["0-17999", "17999"]),  # a compound and its part share a position
+        N.Phrase("body", ["file", "number"]),
+        N.Phrase("company", ["analog", "devices"]),
     ],
 )
 def test_phrases_match_as_whoosh_does(index, phrase):
     with index.using() as gen:
         view = gen.view()
         expected = {
-            offset + d for sub, offset in view.searcher.leaf_searchers() for d in phrase.docs(sub)
+            offset + d
+            for sub, offset in view.searcher.leaf_searchers()
+            for d in to_whoosh(phrase).docs(sub)
         }
         view.engine.start(math.inf)
         assert view.engine.docs(phrase) == expected
@@ -565,7 +569,7 @@ def test_views_are_pooled_not_kept_per_thread(corpus_index):
     """A thread-per-request server must not leave one open searcher per thread behind."""
     import threading
 
-    from indexer.searcher import SearchIndex
+    from indexer.search.index import SearchIndex
 
     index = SearchIndex(corpus_index)
     threads = [

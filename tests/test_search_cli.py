@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import EXIT_BAD_QUERY, EXIT_NO_INDEX, main
-from indexer.filters import Filters
-from indexer.search import SearchRequest, search
+from indexer.query.filters import Filters
+from indexer.search.core import SearchRequest, search
 from tests.test_query import syntax_section
 
 # "indexer search ..." lines of the docs' shell examples

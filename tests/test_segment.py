@@ -11,9 +11,9 @@ from whoosh import index as whoosh_index
 from whoosh.codec.plaintext import PlainTextCodec
 from whoosh.writing import SegmentWriter
 
-from indexer.parse import parse_path
-from indexer.schema import FilingCodec, FilingSchema, to_fields
-from indexer.segment import GroupingSegmentWriter
+from indexer.backend.whoosh.schema import FilingCodec, FilingSchema, to_fields
+from indexer.backend.whoosh.segment import GroupingSegmentWriter
+from indexer.edgar.parse import parse_path
 from tests.corpus import CORPUS, SEED, require_corpus
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from indexer import sgml
+from indexer.edgar import sgml
 from tests.corpus import EDGARTOOLS
 
 PEM_FILE = EDGARTOOLS / "data/sgml/0001011438-98-000429.txt"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
-from indexer.parse import parse_bytes, parse_path
+from indexer.edgar.parse import parse_bytes, parse_path
+from indexer.indexing.builder import build
 from tests.corpus import CORPUS, COVER, EDGARTOOLS
 
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.text import (
+from indexer.edgar.text import (
     classify_html,
     classify_text,
     classify_xml,

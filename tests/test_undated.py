@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from indexer import indexdir
-from indexer.build import build
-from indexer.filters import Filters
-from indexer.search import SearchIndex, SearchRequest, search
-from indexer.store import Store
+from indexer.indexing.builder import build
+from indexer.query.filters import Filters
+from indexer.search.core import SearchIndex, SearchRequest, search
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import COVER
 from tests.webapp_pages import close_index
 from webapp import create_app

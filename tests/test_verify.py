@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
-from indexer import indexdir
-from indexer.build import build
+from indexer.backend.whoosh import INDEX_NAME
 from indexer.cli import EXIT_NO_INDEX, EXIT_VERIFY_FAILED, main
-from indexer.store import Store
-from indexer.verify import verify
+from indexer.indexing.builder import build
+from indexer.indexing.verify import verify
+from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import EDGARTOOLS, SEED
 
 SMALL = [
@@ -79,7 +80,7 @@ def test_no_index_yet_is_exit_4(tmp_path):
 
 
 def test_a_document_indexed_twice_fails_ids_and_counts(index):
-    ix = whoosh_index.open_dir(str(serving(index)), indexname=indexdir.INDEX_NAME)
+    ix = whoosh_index.open_dir(str(serving(index)), indexname=INDEX_NAME)
     with ix.searcher() as s:
         doc = next(iter(s.all_stored_fields()))
     with ix.writer() as w:

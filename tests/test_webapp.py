@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from indexer import indexdir
+from indexer.backend.whoosh import open_whoosh
+from indexer.store import generations as indexdir
 from tests.corpus import SEED
 from tests.webapp_pages import (
     close_index,
@@ -273,7 +274,7 @@ def test_filing_text_is_the_stored_text(client, seed_id, corpus_index):
     shown = "".join(t for b in data["document"]["text"]["blocks"] for t, _ in b["parts"])
     page = get_html(client, f"/filings/{seed_id}")
     assert page.select_one("[data-doc-text]").get_text() == shown
-    _ix, store = indexdir.open_generation(indexdir.require_generation(corpus_index))
+    _ix, store = open_whoosh(indexdir.require_generation(corpus_index))
     try:
         assert shown == store.texts(seed_id)[0]
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.build import build
+from indexer.indexing.builder import build
 from tests.webapp_pages import close_index, soup
 from webapp import create_app
 from webapp.security import marked, sanitize

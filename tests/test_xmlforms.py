@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from indexer.model import Filer, NotAFiling, ParseError, Signer
-from indexer.text import decode_bytes
-from indexer.xmlforms import XmlForm, read_xml_form
+from indexer.edgar.model import Filer, NotAFiling, ParseError, Signer
+from indexer.edgar.text import decode_bytes
+from indexer.edgar.xmlforms import XmlForm, read_xml_form
 from tests.corpus import CORPUS, EDGARTOOLS, corpus_cases
 
 DATA = EDGARTOOLS / "data"

@@ -22,7 +22,7 @@ from urllib.parse import quote, urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.build import build
+from indexer.indexing.builder import build
 from tests.webapp_browser import serve
 from tests.webapp_pages import close_index
 from webapp import create_app

@@ -11,7 +11,7 @@ from importlib import import_module
 
 from flask import Flask
 
-from indexer.indexdir import DEFAULT_DIR, ENV_VAR
+from indexer.store.generations import DEFAULT_DIR, ENV_VAR
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 # The blueprints, each in its own module of this package (module name → attribute `bp`)

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from flask import Blueprint, request
 
-from indexer.entities import MAX_SUGGEST_CHARS, entity_json, get_entities, suggest
-from indexer.filters import UNDATED, Filters
-from indexer.search import MAX_PAGE, SearchRequest, search
+from indexer.query.filters import UNDATED, Filters
+from indexer.search import lookups
+from indexer.search.core import MAX_PAGE, SearchRequest, search
+from indexer.store.entities import MAX_SUGGEST_CHARS, entity_json
 from webapp import params, urls
 from webapp.errors import ApiError
 from webapp.index import get_index
@@ -54,15 +55,13 @@ def company_info(cik: str) -> dict:
 
 def entity_of(cik: str):
     """Return the side store's entity for a CIK, None when it has none."""
-    with get_index().using() as gen:
-        return get_entities(gen.view().store.db, [cik]).get(cik)
+    return lookups.company(get_index(), cik)
 
 
 def suggest_page():
     """Answer the company lookup: names, former names and CIK digits → at most 10 companies."""
     text = params.text_arg(request.args, "q", MAX_SUGGEST_CHARS) or ""
-    with get_index().using() as gen:
-        found = suggest(gen.view().store.db, text)
+    found = lookups.companies_like(get_index(), text)
     return {"ok": True, "q": text, "companies": [entity_json(e) for e in found]}
 
 

@@ -14,23 +14,21 @@ primary document.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Blueprint, request
 
-from indexer.entities import MAX_SUGGEST_CHARS
-from indexer.entities import suggest as suggest_entities
-from indexer.filters import Filters, QueryError, build_filters
-from indexer.formcats import FORM_CATEGORIES, category_forms
-from indexer.search import Hit, SearchRequest, SearchResult, run
-from indexer.states import LOCATION_PATTERN, state_code
+from indexer.edgar.cik import CIK_DIGITS, CIK_PATTERN, normalize_cik
+from indexer.edgar.states import LOCATION_PATTERN, state_code
+from indexer.query.fields import AGGREGATIONS, EFTS_PARAM_OF
+from indexer.query.filters import Filters, QueryError
+from indexer.query.formcats import FORM_CATEGORIES, category_forms
+from indexer.search import lookups
+from indexer.search.core import Hit, SearchRequest, SearchResult, search
+from indexer.store.entities import MAX_SUGGEST_CHARS
 from webapp.errors import ApiError
 from webapp.index import get_index
-from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, WHOLE, bad
+from webapp.params import MAX_ARGS, MAX_VALUE_CHARS, MAX_VALUES, bad, int_arg
 
 bp = Blueprint("efts", __name__)
 
@@ -43,31 +41,19 @@ DATE_RANGES = {"all": None, "10y": (10, 0), "5y": (5, 0), "1y": (1, 0), "30d": (
 LOCATION_TYPES = {"located": "biz_states", "incorporated": "states"}
 # category values that mean "no category"; the others are EFTS' form groups (form-cat0 ...)
 NO_CATEGORY = {"", "all", "custom"}
-# EFTS parameter of each Filters attribute, for errors the core finds in a value
-PARAM_OF = {"forms": "forms", "ciks": "ciks", "items": "items", "company": "entityName"}
-PARAM_OF |= {"states": "locationCodes", "biz_states": "locationCodes"}
 # "0000320193-24-000005", "000032019324000005", quoted or not: an accession number as q
 ACCESSION = re.compile(r'"?\s*(\d{10})-?(\d{2})-?(\d{6})\s*"?')
 # values of `snippets` that turn snippets on (EFTS sends none; computing 100 is costly)
 TRUE = {"1", "true", "yes", "on"}
 # "2004-03-31": the date shape startdt and enddt take
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# "1234567" or "0001234567": a CIK
-CIK = re.compile(r"[0-9]{1,10}")
 # "320193, 1018724": the comma list `ciks` takes, spaces around each CIK, blanks ignored
-CIK_LIST = re.compile(r" *(?:[0-9]{1,10} *)?(?:, *(?:[0-9]{1,10} *)?)*")
+CIK_LIST = re.compile(rf" *(?:{CIK_DIGITS} *)?(?:, *(?:{CIK_DIGITS} *)?)*")
 # "CA", "de": a two-letter location code
 LOCATION_CODE = re.compile(LOCATION_PATTERN)
 MAX_CIKS_CHARS = 240  # the length of `ciks`: room for 20 CIKs of 10 digits and their commas
 # "APPLE INC  (AAPL)  (CIK 0000320193)": the CIK at the end of an EFTS display name
-DISPLAY_CIK = re.compile(r"\(CIK\s*(\d{1,10})\)\s*$")
-# The aggregations: EFTS name → our facet
-AGGREGATIONS = {
-    "entity_filter": "company",
-    "form_filter": "form",
-    "sic_filter": "sic",
-    "biz_states_filter": "biz_state",
-}
+DISPLAY_CIK = re.compile(rf"\(CIK\s*({CIK_DIGITS})\)\s*$")
 
 
 def today() -> date:
@@ -108,7 +94,7 @@ def parse_ciks() -> list[str]:
     for raw in request.args.getlist("ciks"):
         if len(raw) > MAX_CIKS_CHARS or not CIK_LIST.fullmatch(raw):
             raise bad("ciks", f"use CIKs like 320193,1018724 (at most {MAX_CIKS_CHARS} characters)")
-        ciks += [c.strip().zfill(10) for c in raw.split(",") if c.strip()]
+        ciks += [normalize_cik(c.strip()) for c in raw.split(",") if c.strip()]
     return ciks
 
 
@@ -121,11 +107,11 @@ def parse_entity(ciks: list[str]) -> str | None:
     name = " ".join(raw.split())
     if not name:
         return None
-    if CIK.fullmatch(name):
-        ciks.append(name.zfill(10))
+    if CIK_PATTERN.fullmatch(name):
+        ciks.append(normalize_cik(name))
         return None
     if m := DISPLAY_CIK.search(name):
-        ciks.append(m[1].zfill(10))
+        ciks.append(normalize_cik(m[1]))
         return None
     return name
 
@@ -186,22 +172,12 @@ def parse_dates() -> tuple[str | None, str | None]:
     return (years_back(today(), years) - timedelta(days=days)).isoformat(), None
 
 
-def parse_int(name: str, low: int, high: int) -> int | None:
-    """Return an integer parameter within [low, high], or None when absent."""
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not WHOLE.fullmatch(value) or not low <= int(value) <= high:
-        raise bad(name, f"must be a whole number from {low} to {high}, not {value!r}")
-    return int(value)
-
-
 def parse_offset() -> int:
     """Return the offset of the first hit: `from`, else `(page - 1) × 100`."""
-    offset = parse_int("from", 0, MAX_WINDOW - 1)
+    offset = int_arg(request.args, "from", 0, MAX_WINDOW - 1, None)
     if offset is not None:
         return offset
-    page = parse_int("page", 1, MAX_WINDOW // PAGE_SIZE)
+    page = int_arg(request.args, "page", 1, MAX_WINDOW // PAGE_SIZE, None)
     return (page - 1) * PAGE_SIZE if page else 0
 
 
@@ -230,11 +206,10 @@ def parse_filters(accessions: tuple[str, ...] = ()) -> Filters:
         **parse_locations(),
     )
     try:
-        build_filters(filters)
+        return filters.validate()
     except QueryError as e:
-        param = PARAM_OF.get(e.param, e.param)
+        param = EFTS_PARAM_OF.get(e.param, e.param)
         raise bad(param, e.message.removeprefix(f"{param}: ")) from None
-    return filters
 
 
 def wants_snippets() -> bool:
@@ -245,39 +220,14 @@ def wants_snippets() -> bool:
 # ---------------------------------------------------------------- searching
 
 
-Find = Callable[[SearchRequest], SearchResult]
-
-
-@contextmanager
-def pinned() -> Iterator[Find]:
-    """Yield a search function on one index generation, so a request's searches agree even
-    when a build swaps in a new generation meanwhile."""
-    with get_index().using() as gen:
-
-        def find(req: SearchRequest) -> SearchResult:
-            req.validate()
-            return run(gen, req, time.monotonic())
-
-        yield find
-
-
-def run_page(
-    find: Find, q: str, filters: Filters, offset: int, snippets: bool = False
-) -> tuple[SearchResult, list[Hit]]:
-    """Search and return the result of the page holding `offset` and the 100 hits from it.
-
-    The core pages in fixed steps, so an offset that is not a multiple of 100 takes the tail
-    of one page and the head of the next.
-    """
-    page = offset // PAGE_SIZE + 1
-    base = SearchRequest(q=q, filters=filters, per_page=PAGE_SIZE, snippets=snippets)
-    result = find(replace(base, page=page, facet_size=BUCKETS))
-    skip = offset - (page - 1) * PAGE_SIZE
-    hits = result.hits[skip:]
-    end = min(offset + PAGE_SIZE, MAX_WINDOW, result.total)
-    if skip and offset + len(hits) < end:
-        hits += find(replace(base, page=page + 1, facets=False)).hits[: end - offset - len(hits)]
-    return result, hits
+def run_page(q: str, filters: Filters, offset: int, snippets: bool = False) -> SearchResult:
+    """Search and return the 100 hits from `offset` on, with the aggregations (one backend call:
+    the core pages from any offset)."""
+    req = SearchRequest(
+        q=q, filters=filters, offset=offset, per_page=PAGE_SIZE, snippets=snippets,
+        facet_size=BUCKETS,
+    )  # fmt: skip
+    return search(get_index(), req)
 
 
 # ---------------------------------------------------------------- the response
@@ -407,8 +357,7 @@ def entity_hints(text: str) -> dict:
     `_source.entity` is the company's latest name, as efts.sec.gov answers its search page."""
     if len(text) > MAX_SUGGEST_CHARS:
         raise bad("keysTyped", f"at most {MAX_SUGGEST_CHARS} characters")
-    with get_index().using() as gen:
-        found = suggest_entities(gen.view().store.db, text)
+    found = lookups.companies_like(get_index(), text)
     hits = [
         {"_index": "edgar_entity", "_id": e.cik, "_score": None,
          "_source": {"entity": e.name, "tickers": ",".join(e.tickers), "cik": e.cik,
@@ -426,6 +375,6 @@ def search_index():
     offset = parse_offset()
     if "keysTyped" in request.args:
         return entity_hints(request.args.get("keysTyped", ""))
-    with pinned() as find:
-        result, hits = run_page(find, q, filters, offset, wants_snippets())
+    result = run_page(q, filters, offset, wants_snippets())
+    hits = result.hits[: max(0, min(MAX_WINDOW, result.total) - offset)]
     return response(result, hits, offset)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.filters import QueryError
-from indexer.indexdir import NoIndex
+from indexer.query.filters import QueryError
+from indexer.store.generations import NoIndex
 
 # URLs that answer JSON: every `.json` twin, the EFTS-compatible API, the OpenAPI description
 JSON_PREFIXES = ("/LATEST/",)

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.query import MAX_PER_PAGE
-from indexer.search import MAX_PAGE, Hit, SearchRequest, listing
+from indexer.query.language import MAX_PER_PAGE
+from indexer.search.core import MAX_PAGE, Hit, SearchRequest, listing
 from webapp import params, urls
 from webapp.errors import ApiError
 from webapp.index import get_index

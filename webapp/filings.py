@@ -9,7 +9,7 @@ import base64
 
 from flask import Blueprint, request
 
-from indexer.originals import Binary, load_binary, load_original
+from indexer.edgar.originals import Binary, load_binary, load_original
 from webapp import params, security, urls
 from webapp.errors import ApiError
 from webapp.records import load_filing, load_record

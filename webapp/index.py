@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from indexer.search import SearchIndex, open_index
+from indexer.search.core import SearchIndex, open_index
 
 EXTENSION = "edgar_index"
 

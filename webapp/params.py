@@ -8,17 +8,18 @@ bad value is an ApiError(400) whose message starts with the parameter's name. Pa
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.facets import FACET_SIZE
-from indexer.filters import Filters, QueryError, build_filters
-from indexer.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
-from indexer.query import MAX_PER_PAGE, MAX_QUERY_CHARS
-from indexer.search import MAX_PAGE, SORTS, SearchRequest
-from indexer.states import LOCATION_PATTERN
+from indexer.edgar.cik import CIK_PATTERN, normalize_cik
+from indexer.edgar.items import LEGACY_ITEMS, MODERN_ITEMS, normalize_item
+from indexer.edgar.states import LOCATION_PATTERN
+from indexer.query.fields import CHOICE, DATE, FIELDS, LIST, PARAM_OF
+from indexer.query.filters import Filters, QueryError
+from indexer.query.language import MAX_PER_PAGE, MAX_QUERY_CHARS
+from indexer.search.core import MAX_PAGE, SORTS, SearchRequest
+from indexer.search.facets import FACET_SIZE
 from webapp.errors import ApiError
 
 # Query-string values in one request: above the sum of every parameter's own bound (MAX_VALUES
@@ -32,8 +33,6 @@ DEFAULT_SORT = "relevance"
 
 # "0000320193-24-000005" (an accession) or "local-5f0c1e2a9b3d4c6e" (a filing without one)
 FILING_ID = re.compile(r"[0-9]{10}-[0-9]{2}-[0-9]{6}|local-[0-9a-f]{16}")
-# "320193", "0000320193": a CIK, leading zeros optional
-CIK = re.compile(r"[0-9]{1,10}")
 # "12", "0012": a whole number in ASCII digits (str.isdigit also takes "²" and "٣")
 WHOLE = re.compile(r"[0-9]{1,12}")
 # "1", "2004": a year from 1 to 9999, four digits (datetime has no year 0)
@@ -46,7 +45,7 @@ DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FREE_TEXT = re.compile(r"[^\x00]*")
 # The exact shape each structured filter's values take, the OpenAPI description's patterns
 SHAPES = {
-    "cik": CIK,
+    "cik": CIK_PATTERN,
     "year": re.compile(r"[0-9]{4}|undated"),  # a filing year as the year facet shows it
     "state": re.compile(LOCATION_PATTERN),  # "DE", "A6": a state, country or province code
     "biz_state": re.compile(LOCATION_PATTERN),
@@ -56,34 +55,6 @@ SHAPES = {
 ITEM_CODES = tuple(
     c for c in (*LEGACY_ITEMS, *MODERN_ITEMS) if (i := normalize_item(c)) and i.normalized
 )
-DATE_PARAMS = ("filed_from", "filed_to", "period_from", "period_to")
-
-# URL parameter → the Filters attribute it fills. Repeated parameters (form=8-K&form=10-K) fill
-# the tuple attributes, each value ORed; the others are single values.
-FILTER_PARAMS = {
-    "form": "forms",  # "8-K" includes 8-K/A; "-4" excludes form 4
-    "cik": "ciks",
-    "company": "company",  # words in any filer's name
-    "company_name": "companies",  # exact primary filer names (the company facet)
-    "filed_from": "filed_from",
-    "filed_to": "filed_to",
-    "period_from": "period_from",
-    "period_to": "period_to",
-    "year": "years",
-    "item": "items",
-    "state": "states",
-    "biz_state": "biz_states",
-    "sic": "sics",
-    "signer": "signer",  # words in signers' names or titles
-    "signer_name": "signers",  # exact signer names (the signer facet)
-    "exhibit": "exhibits",
-    "undated": "include_undated",  # "include": filing-date filters keep undated filings
-    "category": "category",  # an EDGAR form group: form-cat0 … form-cat10
-}
-UNDATED_CHOICES = ("include", "exclude")
-PARAM_OF = {attr: param for param, attr in FILTER_PARAMS.items()}
-LIST_ATTRS = {f.name for f in fields(Filters) if f.default == ()}
-FLAG_ATTRS = {f.name for f in fields(Filters) if f.default is False}
 
 
 def bad(param: str, message: str) -> ApiError:
@@ -146,7 +117,7 @@ def date_arg(args: MultiDict, name: str) -> str | None:
     return value
 
 
-def int_arg(args: MultiDict, name: str, lo: int, hi: int, default: int) -> int:
+def int_arg(args: MultiDict, name: str, lo: int, hi: int, default: int | None) -> int | None:
     """Return an integer parameter within [lo, hi], `default` when absent or empty."""
     text = exact_arg(args, name, 12)
     if text is None:
@@ -170,22 +141,20 @@ def query_arg(args: MultiDict) -> str:
 
 
 def parse_filters(args: MultiDict, exclude: tuple[str, ...] = ()) -> Filters:
-    """Read the filters a URL sets (see FILTER_PARAMS); `exclude` names parameters ignored."""
+    """Read the filters a URL sets (see FIELDS); `exclude` names parameters ignored."""
     values: dict = {}
-    for param, attr in FILTER_PARAMS.items():
-        if param in exclude:
+    for f in FIELDS:
+        if f.param is None or f.param in exclude:
             continue
-        if attr in FLAG_ATTRS:
-            values[attr] = choice_arg(args, param, UNDATED_CHOICES, "exclude") == "include"
+        if f.kind == CHOICE:
+            values[f.attr] = choice_arg(args, f.param, f.choices, f.choices[-1]) == f.choices[0]
         else:
-            read = list_arg if attr in LIST_ATTRS else text_arg
-            values[attr] = (date_arg if param in DATE_PARAMS else read)(args, param)
-    filters = Filters(**values)
-    try:  # the core checks every value (dates, CIKs, items, states) when it builds the query
-        build_filters(filters)
+            read = {LIST: list_arg, DATE: date_arg}.get(f.kind, text_arg)
+            values[f.attr] = read(args, f.param)
+    try:  # the core checks every value (dates, CIKs, items, states) as a search reads it
+        return Filters(**values).validate()
     except QueryError as e:
         raise bad(PARAM_OF.get(e.param, e.param), e.message) from None
-    return filters
 
 
 def parse_search(args: MultiDict, exclude: tuple[str, ...] = ()) -> SearchRequest:
@@ -216,6 +185,7 @@ def filing_id(value: str) -> str:
 
 def cik(value: str) -> str:
     """Return a path's CIK as 10 digits, or 404 when it cannot be one."""
-    if not CIK.fullmatch(value):
-        raise ApiError(404, "no such company", "a CIK is a number like 320193")
-    return value.zfill(10)
+    try:
+        return normalize_cik(value)
+    except ValueError:
+        raise ApiError(404, "no such company", "a CIK is a number like 320193") from None

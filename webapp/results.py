@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.filters import Filters
-from indexer.formcats import category_choices
-from indexer.search import SORTS, SearchResult
+from indexer.query.fields import FILTER_LABELS, PARAM_OF
+from indexer.query.filters import Filters
+from indexer.query.formcats import category_choices
+from indexer.search.core import SORTS, SearchResult
 from webapp import urls
-from webapp.params import PARAM_OF
 from webapp.urls import Links, url_value
 
 # How each sort is offered
@@ -24,27 +24,6 @@ SORT_LABELS = {
     "oldest": "Oldest",
     "period": "Period",
     "company": "Company",
-}
-# How each filter is named in the list of active filters
-FILTER_LABELS = {
-    "forms": "Form",
-    "category": "Form category",
-    "ciks": "CIK",
-    "company": "Company name has",
-    "companies": "Company",
-    "filed_from": "Filed from",
-    "filed_to": "Filed to",
-    "period_from": "Period from",
-    "period_to": "Period to",
-    "years": "Year",
-    "items": "8-K item",
-    "states": "State of incorporation",
-    "biz_states": "Business state",
-    "sics": "SIC code",
-    "signer": "Signer has",
-    "signers": "Signer",
-    "exhibits": "Exhibit",
-    "include_undated": "Filings with no known date",
 }
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)

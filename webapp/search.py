@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request, url_for
 
-from indexer.search import MAX_PAGE, search
+from indexer.search.core import MAX_PAGE, search
 from webapp import params
 from webapp.index import get_index
 from webapp.render import respond

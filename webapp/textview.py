@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from indexer.items import heading_code, normalize_item
-from indexer.snippets import MAX_FIND_TERMS, pattern_for, scan
+from indexer.edgar.items import heading_code, normalize_item
+from indexer.search.snippets import MAX_FIND_TERMS, pattern_for, scan
 
 MAX_TEXT_CHARS = 2_000_000  # characters of one document shown; the rest is cut with a note
 MAX_MARKS = 2_000  # matches highlighted in one document

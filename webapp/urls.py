@@ -12,10 +12,11 @@ from urllib.parse import quote, urlencode
 
 from flask import url_for
 
-from indexer.facets import FACET_SIZE
-from indexer.filters import Filters
-from indexer.search import SearchRequest
-from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT, FILTER_PARAMS
+from indexer.query.fields import FILTER_PARAMS
+from indexer.query.filters import Filters
+from indexer.search.core import SearchRequest
+from indexer.search.facets import FACET_SIZE
+from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT
 
 SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
 ID_SLOT = "0000000000-00-000000"  # a filing id in a URL that is cut there

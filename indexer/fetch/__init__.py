@@ -1,7 +1,7 @@
 """`indexer fetch`: download EDGAR filings into sec-edgar-downloader's layout, resumably.
 
 Never imports Whoosh or Flask: fetching is only HTTP and files; `--build` hands the folder to
-`indexer.build` from the command line.
+`indexer.indexing.builder` from the command line.
 """
 
 from __future__ import annotations

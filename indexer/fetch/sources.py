@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from indexer.items import root_form
+from indexer.edgar.cik import CIK_DIGITS, cik10
+from indexer.edgar.cik import normalize_cik as ten_digits
+from indexer.edgar.items import root_form
 
 # "2004", "2004-03", "2004-03-31": the date shapes `indexer search` accepts
 DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-# "320193", "0000320193": a CIK
-CIK = re.compile(r"\d{1,10}")
 # "AAPL", "BRK-B": a ticker as company_tickers.json spells it
 TICKER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,9}")
 # "0000320193-24-000005": an accession number
@@ -22,7 +22,7 @@ ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
 # "CIK0000320193-submissions-001.json": an older page of a submissions JSON
 SUBMISSIONS_PAGE = re.compile(r"CIK\d{10}-submissions-\d{3}\.json")
 # "edgar/data/1806014/0001140361-20-006155.txt": an index line's file name
-INDEX_FILE = re.compile(r"edgar/data/(\d{1,10})/(\d{10}-\d{2}-\d{6})\.txt")
+INDEX_FILE = re.compile(rf"edgar/data/({CIK_DIGITS})/(\d{{10}}-\d{{2}}-\d{{6}})\.txt")
 # A quarter partly covered by the dates asked is read from daily indexes up to this many days
 DAILY_MAX_DAYS = 7
 
@@ -60,9 +60,9 @@ def parse_date(text: str, flag: str, end: bool = False) -> date:
 
 def normalize_cik(text: str) -> str:
     """Return a CIK as ten digits."""
-    if not CIK.fullmatch(text.strip()):
+    if (cik := cik10(text)) is None:
         raise SelectionError(f"--cik: takes a number like 320193, not {text!r}")
-    return text.strip().zfill(10)
+    return cik
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def _fixed_width_row(line: str, form_first: bool, split_at: int) -> Filing | Non
         return None
     first, second = prefix[:split_at].strip(), prefix[split_at:].strip()
     form, company = (first, second) if form_first else (second, first)
-    return Filing(m[1].zfill(10), m[2], form, iso_date(filed), company)
+    return Filing(ten_digits(m[1]), m[2], form, iso_date(filed), company)
 
 
 def _parse_master(lines: list[str]) -> Iterator[Filing]:
@@ -206,7 +206,7 @@ def _parse_master(lines: list[str]) -> Iterator[Filing]:
     for line in lines:
         parts = line.split("|")
         if len(parts) == 5 and (m := INDEX_FILE.fullmatch(parts[4].strip())):
-            yield Filing(m[1].zfill(10), m[2], parts[2].strip(), iso_date(parts[3]), parts[1])
+            yield Filing(ten_digits(m[1]), m[2], parts[2].strip(), iso_date(parts[3]), parts[1])
 
 
 def iso_date(text: str) -> str:
@@ -224,7 +224,7 @@ def ticker_ciks(body: bytes, tickers: list[str]) -> dict[str, str]:
         if not TICKER.fullmatch(t):
             raise SelectionError(f"--ticker: not a ticker: {t!r}")
     data = parse_json(body, "company_tickers.json")
-    known = {str(row["ticker"]).upper(): str(row["cik_str"]).zfill(10) for row in data.values()}
+    known = {str(row["ticker"]).upper(): ten_digits(str(row["cik_str"])) for row in data.values()}
     missing = [t for t in tickers if t.upper() not in known]
     if missing:
         raise SelectionError(f"--ticker: not in SEC's company_tickers.json: {', '.join(missing)}")

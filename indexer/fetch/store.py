@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-# The top folder that `indexer build` (indexer.sources) and sec-edgar-downloader share
+# The top folder that `indexer build` (indexer.edgar.sources) and sec-edgar-downloader share
 ROOT = "sec-edgar-filings"
 FILE_NAME = "full-submission.txt"
 # Hidden, so `indexer build` over the folder never reads the state or the cached indexes

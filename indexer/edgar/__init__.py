@@ -1,0 +1,1 @@
+"""EDGAR files → Filing records: a pipeline of small pure steps; never imports an engine."""

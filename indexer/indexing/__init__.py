@@ -1,0 +1,1 @@
+"""`indexer build`: parse files in parallel, write a new generation, verify it, swap it in."""

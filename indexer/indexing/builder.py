@@ -1,0 +1,537 @@
+"""`indexer build`: parse files in worker processes and write a new index generation.
+
+Incremental by content: a file whose size and mtime are unchanged is not read; one whose bytes
+hash the same is not parsed. Filings are keyed by accession; every file that contributes to an
+accession is merged into one filing. Each build writes a new generation (sharing unchanged
+segment files by hard links) and swaps it in atomically, so a failed or killed build leaves the
+previous index serving.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from indexer.backend import BACKEND_FILE, DEFAULT_BACKEND, backend_name, writing
+from indexer.edgar.model import NotAFiling, ParseError, filing_id
+from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
+from indexer.edgar.sources import SourceFile, walk
+from indexer.indexing.verify import BUILD_CHECKS, verify_generation
+from indexer.store import generations as indexdir
+from indexer.store.entities import write_entities
+from indexer.store.sidestore import FileEntry, Store, filing_from_record, pack, unpack
+
+STAGING = "staging.sqlite"
+ORPHAN_POLL_S = 0.1  # how often a worker checks that its build is still alive
+TASKS_PER_WORKER = 500  # files a parse worker reads before a fresh process replaces it
+GC_ALLOCATIONS = 50_000  # container objects allocated between garbage collections
+MIN_IDS_PER_SEGMENT = 200  # fewer filings than this per worker are not worth a process
+
+
+class BuildFailed(Exception):
+    """A build that finished writing but must not be served."""
+
+
+@dataclass
+class FileResult:
+    """What a worker made of one file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha1: str | None = None
+    status: str = "indexed"  # indexed | skipped | failed | unchanged
+    reason: str | None = None
+    # (filing id, packed record, packed texts): the texts packed as the store keeps them
+    parts: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    nbytes: int = 0
+    ids: list[str] = field(default_factory=list)  # the parts' filing ids, once they are staged
+    notes: list[str] = field(default_factory=list)  # text the file lost, and why
+
+    def staged(self) -> None:
+        """Let go of the parts once they are in the staging database, keeping their ids: held
+        for every file of a build, they were its largest use of memory (50,000 files: 0.6 GB)."""
+        self.ids = [fid for fid, *_ in self.parts]
+        self.parts = []
+
+
+@dataclass
+class BuildReport:
+    index_dir: str
+    generation: str | None = None
+    files_seen: int = 0
+    files_unchanged: int = 0
+    files_parsed: int = 0
+    filings_added: int = 0
+    filings_updated: int = 0
+    filings_removed: int = 0
+    filings_total: int = 0
+    duplicates_merged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    text_lost: list[tuple[str, str]] = field(default_factory=list)  # indexed, but not all text
+    bytes_read: int = 0
+    elapsed_s: float = 0.0
+    parse_s: float = 0.0  # reading and parsing files (worker processes)
+    write_s: float = 0.0  # merging, indexing, committing (worker processes + main writer)
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes_read / 2**20 / self.elapsed_s if self.elapsed_s else 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "index_dir": self.index_dir,
+            "generation": self.generation,
+            "files_seen": self.files_seen,
+            "files_unchanged": self.files_unchanged,
+            "files_parsed": self.files_parsed,
+            "filings_added": self.filings_added,
+            "filings_updated": self.filings_updated,
+            "filings_removed": self.filings_removed,
+            "filings": self.filings_total,
+            "duplicates_merged": self.duplicates_merged,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "text_lost": [{"path": p, "reason": r} for p, r in self.text_lost],
+            "bytes_read": self.bytes_read,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "parse_s": round(self.parse_s, 3),
+            "write_s": round(self.write_s, 3),
+            "mb_per_s": round(self.mb_per_s, 2),
+        }
+
+
+# ---------------------------------------------------------------- workers
+
+
+def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
+    """Read, hash and parse one file (runs in a worker process); never raises."""
+    src, old_sha1 = task
+    res = FileResult(src.path, src.size, src.mtime_ns)
+    try:
+        if src.size > MAX_FILE_BYTES:
+            raise NotAFiling(f"file too large ({src.size >> 20} MB > {MAX_FILE_BYTES >> 20} MB)")
+        data = Path(src.path).read_bytes()
+        res.nbytes = len(data)
+        res.sha1 = hashlib.sha1(data).hexdigest()
+        if res.sha1 == old_sha1:
+            res.status = "unchanged"
+            return res
+        filings = parse_bytes(data, src.path)
+        res.notes = [note for f in filings for note in f.notes]
+        by_id: dict[str, list] = {}
+        for f in filings:
+            by_id.setdefault(filing_id(f), []).append(f)
+        for fid, group in by_id.items():
+            f = merge(group)
+            res.parts.append((fid, pack(f.to_record()), pack([d.text for d in f.documents])))
+    except NotAFiling as e:
+        res.status, res.reason = "skipped", str(e)
+    except ParseError as e:
+        res.status, res.reason = "failed", f"parse error: {e}"
+    except OSError as e:
+        res.status, res.reason = "failed", f"cannot read: {e.strerror or e}"
+    except (RecursionError, MemoryError) as e:
+        res.status, res.reason = "failed", f"too complex to parse ({type(e).__name__})"
+    except Exception as e:  # a bug of ours must not stop the build: report it per file
+        res.status, res.reason = "failed", f"internal error: {type(e).__name__}: {e}"
+    return res
+
+
+def worker_init(lock_fd: int | None) -> None:
+    """Prepare a forked worker: drop its copy of the build lock, and die with the build.
+
+    A forked child shares the lock's open file description, so a SIGKILLed build would stay
+    locked until its workers finished; and orphaned workers would go on burning CPU.
+    """
+    if lock_fd is not None:
+        os.close(lock_fd)
+    quiet_gc()
+    watch = threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True)
+    watch.start()
+
+
+def quiet_gc() -> None:
+    """Make the cyclic garbage collector cheap for the rest of this process's work.
+
+    What a forked worker inherits is frozen (never scanned: scanning would also copy the
+    parent's pages), and collections run after GC_ALLOCATIONS new container objects rather
+    than 700: indexing allocates millions of tuples that are no garbage cycles, and every
+    collection of the oldest generation walks every live container.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_ALLOCATIONS, 10, 10)
+
+
+def _exit_with(parent: int) -> None:
+    """Exit as soon as the process that forked this worker is gone.
+
+    Not prctl(PR_SET_PDEATHSIG): that ties a worker to the *thread* that forked it, and a pool
+    forks replacement workers from a helper thread that ends when the pool does; a replacement
+    killed then could die holding the pool's queue lock, and the build hung at its last file.
+    """
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL_S)
+    os._exit(1)
+
+
+def _pool(jobs: int, lock_fd: int | None, **kwargs):
+    """Return a pool of forked workers that hold no copy of the build lock."""
+    ctx = multiprocessing.get_context("fork")
+    return ctx.Pool(jobs, initializer=worker_init, initargs=(lock_fd,), **kwargs)
+
+
+def run_tasks(
+    tasks: list, jobs: int, on_result: Callable[[FileResult], None], lock_fd: int | None = None
+) -> None:
+    """Run parse tasks on `jobs` processes (in this process when jobs is 1)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            on_result(parse_task(t))
+        return
+    with _pool(jobs, lock_fd, maxtasksperchild=TASKS_PER_WORKER) as pool:
+        for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
+            on_result(res)
+        pool.close()  # done: let the workers exit, rather than terminate them mid-read
+        pool.join()
+
+
+# ---------------------------------------------------------------- staging
+
+
+class Staging:
+    """Parsed filing parts of this build, keyed by filing id, before merging (on disk)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE parts (id TEXT, path TEXT, record BLOB, texts BLOB)")
+
+    def add(self, path: str, parts: Iterable[tuple[str, bytes, bytes]]) -> None:
+        rows = ((i, path, r, t) for i, r, t in parts)
+        self.db.executemany("INSERT INTO parts VALUES (?, ?, ?, ?)", rows)
+
+    def index_ids(self) -> None:
+        """Index the parts by filing id and make them visible to the segment writers."""
+        self.db.execute("CREATE INDEX parts_id ON parts (id)")
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# ---------------------------------------------------------------- the build
+
+
+class Build:
+    """One run of `indexer build` over a set of paths."""
+
+    def __init__(
+        self, root: Path, jobs: int, prune: bool, rebuild: bool, progress: bool, backend: str
+    ):
+        self.root, self.jobs, self.prune, self.rebuild = root, jobs, prune, rebuild
+        self.progress = progress
+        self.backend = writing(backend)
+        self.report = BuildReport(index_dir=str(root))
+        self.results: dict[str, FileResult] = {}
+        self.lock_fd: int | None = None
+        self.prev: Path | None = None  # the generation this build starts from
+
+    def _extends(self, prev: Path) -> bool:
+        """Tell whether this build can extend the previous generation: the same backend wrote
+        it, with today's fields (else the build starts anew)."""
+        return backend_name(prev) == self.backend.NAME and self.backend.compatible(prev)
+
+    def run(self, paths: list[str]) -> BuildReport:
+        start = time.monotonic()
+        found = list(walk(paths))
+        with indexdir.BuildLock(self.root) as lock:
+            self.lock_fd = lock.fd
+            prev = None if self.rebuild else indexdir.current_generation(self.root)
+            if prev and not self._extends(prev):
+                prev = None  # written by an older version: its fields differ, so build anew
+            self.prev = prev
+            prev_files = {}
+            if prev:
+                prev_store = Store(prev, readonly=True)
+                prev_files = prev_store.files()
+                prev_store.close()
+            gen = indexdir.clone_generation(prev, self.root) if prev else None
+            gen = gen or indexdir.new_generation(self.root)
+            try:
+                self._build_into(gen, found, prev_files, fresh=prev is None)
+            except BaseException:
+                shutil.rmtree(gen, ignore_errors=True)
+                raise
+        self.report.elapsed_s = time.monotonic() - start
+        return self.report
+
+    def _build_into(self, gen: Path, found: list[SourceFile], prev_files: dict, fresh: bool):
+        rep = self.report
+        rep.files_seen = len(found)
+        tasks = [(f, _sha1_of(prev_files, f.path)) for f in found if self._changed(f, prev_files)]
+        rep.files_unchanged = len(found) - len(tasks)
+        gone = [p for p in prev_files if self.prune and not os.path.exists(p)]
+        staging = Staging(gen / STAGING)
+        try:
+            started = time.monotonic()
+            self._parse(tasks, staging, prev_files)
+            rep.parse_s = time.monotonic() - started
+            affected = self._affected(prev_files, gone)
+            # a file touched but unchanged staged no parts: it is a partner like any other
+            read = {p for p, res in self.results.items() if res.status != "unchanged"}
+            partners = prev_files.keys() - read - set(gone)
+            partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
+            self._stage_partners(partners, prev_files, affected, staging)
+            if not (self.results or gone or fresh):  # nothing on disk changed: keep serving
+                shutil.rmtree(gen, ignore_errors=True)
+                rep.filings_total = self._count_current()
+                return
+            started = time.monotonic()
+            self._write(gen, staging, affected, gone, fresh)
+            rep.write_s = time.monotonic() - started
+        finally:
+            staging.close()
+            (gen / STAGING).unlink(missing_ok=True)
+        self._check(gen)
+        indexdir.swap_in(self.root, gen)
+        indexdir.remove_old_generations(self.root)
+        rep.generation = gen.name
+
+    def _check(self, gen: Path) -> None:
+        """Refuse to serve a generation whose index and store disagree (its hits would 404)."""
+        report = verify_generation(self.root, gen, BUILD_CHECKS)
+        if not report.ok:
+            failed = "; ".join(f"{c.name}: {c.detail}" for c in report.checks if not c.ok)
+            raise BuildFailed(
+                f"the new generation failed verification and was not swapped in ({failed}); "
+                "the previous generation keeps serving"
+            )
+
+    @staticmethod
+    def _changed(f: SourceFile, prev_files: dict) -> bool:
+        old = prev_files.get(f.path)
+        return old is None or (old.size, old.mtime_ns) != (f.size, f.mtime_ns)
+
+    def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> None:
+        bar = tqdm(
+            total=len(tasks), unit="file", file=sys.stderr, disable=not self.progress, leave=False
+        )
+
+        def on_result(res: FileResult) -> None:
+            self.results[res.path] = res
+            self.report.bytes_read += res.nbytes
+            staging.add(res.path, res.parts)
+            res.staged()
+            if res.status != "unchanged":
+                self.report.files_parsed += 1
+            if res.status == "skipped":
+                self.report.skipped.append((res.path, res.reason))
+            elif res.status == "failed":
+                self.report.failed.append((res.path, res.reason))
+            self.report.text_lost += [(res.path, note) for note in res.notes]
+            bar.update(1)
+            indexdir.checkpoint("parsing")
+
+        try:
+            run_tasks(tasks, self.jobs, on_result, self.lock_fd)
+        finally:
+            bar.close()
+        self.report.skipped.sort()
+        self.report.failed.sort()
+        self.report.text_lost.sort()
+
+    def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
+        """Return ids whose filing must be rewritten: new, changed or vanished contributions."""
+        ids: set[str] = set()
+        for res in self.results.values():
+            if res.status == "unchanged":
+                continue
+            ids.update(res.ids)
+            if res.path in prev_files:
+                ids.update(prev_files[res.path].ids)
+        for p in gone:
+            ids.update(prev_files[p].ids)
+        return ids
+
+    def _stage_partners(
+        self, partners: list[str], prev_files: dict, affected: set[str], staging: Staging
+    ) -> None:
+        """Stage the parts that unchanged or vanished (unpruned) files gave the filings to
+        re-merge: as the store kept them, else re-read (a store written before it kept parts)."""
+        if not partners or self.prev is None:
+            return
+        prev = Store(self.prev, readonly=True)
+        try:
+            for path in sorted(partners):
+                e = prev_files[path]
+                kept = [(fid, prev.part(path, fid)) for fid in e.ids if fid in affected]
+                if all(part for _fid, part in kept):
+                    staging.add(path, [(fid, *part) for fid, part in kept])
+                else:
+                    res = parse_task((SourceFile(path, e.size, e.mtime_ns), None))
+                    staging.add(path, res.parts)
+        finally:
+            prev.close()
+
+    def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
+        """Write the affected filings: new segments in parallel, deletions by the main writer."""
+        rep = self.report
+        marker = gen / BACKEND_FILE
+        marker.unlink(
+            missing_ok=True
+        )  # a hard link to the previous generation's: never write through
+        marker.write_text(self.backend.NAME + "\n")
+        writer = self.backend.MainWriter(gen, fresh)
+        store = Store(gen)
+        try:
+            existed = set() if fresh else store.existing(affected)
+            if not fresh:
+                writer.delete(existed)
+                store.delete_filings(existed)
+            staging.index_ids()
+            chunks = split_ids(sorted(affected), self.jobs)
+            tasks = [
+                (self.backend.NAME, str(gen), str(staging.path), chunk, k)
+                for k, chunk in enumerate(chunks)
+            ]
+            results = list(map_tasks(write_segment, tasks, self.jobs, self.lock_fd))
+            for _segment, written, merged, shard in results:
+                store.absorb(shard)
+                rep.duplicates_merged += merged
+                rep.filings_added += len(written - existed)
+                rep.filings_updated += len(written & existed)
+            rep.filings_removed += len(existed - set().union(*(r[1] for r in results)))
+            self._write_manifest(store, gone)
+            indexdir.checkpoint("writing")
+            writer.commit([r[0] for r in results])
+            indexdir.checkpoint("committed")
+        except BaseException:
+            writer.cancel()
+            store.close()
+            raise
+        write_entities(store.db)  # companies by CIK, from every filing now in the store
+        store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        store.commit()
+        rep.filings_total = store.count_filings()
+        store.close()
+
+    def _write_manifest(self, store: Store, gone: list[str]) -> None:
+        for res in self.results.values():
+            ids = res.ids
+            if res.status == "unchanged":
+                old = store.files().get(res.path)
+                ids, status, reason = (old.ids, old.status, old.reason) if old else ([], "", None)
+                store.put_file(
+                    FileEntry(res.path, res.size, res.mtime_ns, res.sha1, status, reason, ids)
+                )
+                continue
+            store.put_file(
+                FileEntry(res.path, res.size, res.mtime_ns, res.sha1, res.status, res.reason, ids)
+            )
+        for p in gone:
+            store.delete_file(p)
+
+    def _count_current(self) -> int:
+        gen = indexdir.current_generation(self.root)
+        if gen is None:
+            return 0
+        store = Store(gen, readonly=True)
+        try:
+            return store.count_filings()
+        finally:
+            store.close()
+
+
+# ---------------------------------------------------------------- parallel segments
+
+
+def split_ids(ids: list[str], parts: int) -> list[list[str]]:
+    """Split ids into at most `parts` contiguous chunks, none of them tiny."""
+    parts = max(1, min(parts, len(ids) // MIN_IDS_PER_SEGMENT))
+    size = -(-len(ids) // parts) if ids else 1
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def map_tasks(fn: Callable, tasks: list, jobs: int, lock_fd: int | None = None) -> Iterator:
+    """Run tasks on `jobs` processes, in order (in this process when there is one task)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(fn, tasks)
+        return
+    with _pool(min(jobs, len(tasks)), lock_fd) as pool:
+        yield from pool.imap(fn, tasks)
+        pool.close()
+        pool.join()
+
+
+def write_segment(task: tuple[str, str, str, list[str], int]):
+    """Merge and index one chunk of filings into a new segment (runs in a worker process).
+
+    Returns (segment or None, ids written, duplicates merged, path of the store shard).
+    """
+    name, gen, staging_path, ids, k = task
+    sink = writing(name).SegmentSink(gen)
+    staging = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
+    shard_path = Path(gen) / f"shard-{k}.sqlite"
+    shard = Store(shard_path.parent, name=shard_path.name)
+    written, merged = set(), 0
+    try:
+        for fid in ids:
+            sql = "SELECT path, record, texts FROM parts WHERE id = ? ORDER BY path"
+            rows = staging.execute(sql, (fid,)).fetchall()
+            if not rows:
+                continue
+            filing = merge([filing_from_record(unpack(r), unpack(t)) for _p, r, t in rows])
+            if len(rows) == 1:  # stored as parsed: no need to compress it again
+                shard.put_packed(fid, *rows[0][1:])
+            else:
+                shard.put_filing(fid, filing)
+                for row in rows:  # kept to re-merge it when one of its files changes
+                    shard.put_part(fid=fid, path=row[0], record=row[1], texts=row[2])
+            sink.add(fid, filing)
+            written.add(fid)
+            merged += len(rows) - 1
+        shard.commit()
+        segment = sink.finish()
+    except BaseException:
+        sink.cancel()
+        raise
+    finally:
+        staging.close()
+        shard.close()
+    return segment, written, merged, str(shard_path)
+
+
+def build(
+    paths: list[str],
+    index_dir: str | Path,
+    jobs: int | None = None,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: bool = False,
+    backend: str = DEFAULT_BACKEND,
+) -> BuildReport:
+    """Build or update the index in `index_dir` from the files under `paths`."""
+    jobs = jobs or os.cpu_count() or 1
+    return Build(Path(index_dir), jobs, prune, rebuild, progress, backend).run(paths)
+
+
+def _sha1_of(prev_files: dict, path: str) -> str | None:
+    """Return the content hash a file had in the previous generation, if it was there."""
+    old = prev_files.get(path)
+    return old.sha1 if old else None

@@ -1,0 +1,1 @@
+"""The engine-neutral search core: requests, results, listings, facets, snippets, suggestions."""

@@ -1,0 +1,252 @@
+"""The read side: a search request → plain data (hits, snippets, facets, pages, did-you-mean).
+
+Engine-neutral: one `SearchIndex` per process holds the serving generation open (see
+indexer/search/index.py), and a search is one call of its backend's `execute` (indexer/backend):
+the exact total, the page (from any offset) and the facet counts over the whole result set;
+then stored summaries, snippets and matched documents for the page's hits only, all bounded
+by the request's deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from indexer.backend import SORTS, Execute, Reader
+from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
+from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
+from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
+from indexer.search.index import SearchIndex, open_index
+from indexer.search.snippets import snippets
+from indexer.search.suggest import suggest
+from indexer.store.entities import label_companies
+
+# Seconds per search; past it, matching and ranking stop, the page's remaining hits get no
+# snippets, and the result is flagged timed_out (a web answer stays within about a second)
+DEFAULT_TIME_LIMIT = 0.75
+MAX_TIME_LIMIT = 30.0
+MAX_PAGE = 10_000  # deepest page (relevance paging keeps page × per_page hits in a heap)
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"  # relevance | newest | oldest | period | company
+    page: int = 1
+    per_page: int = 10
+    offset: int | None = None  # the first hit's place in the ordering; else (page - 1) × per_page
+    facets: bool = True
+    facet_size: int = FACET_SIZE
+    snippets: bool = True
+    time_limit: float = DEFAULT_TIME_LIMIT
+
+    @property
+    def first(self) -> int:
+        """Return the place of the first hit of the page in the whole ordering."""
+        return self.offset if self.offset is not None else (self.page - 1) * self.per_page
+
+    def validate(self) -> None:
+        """Raise QueryError naming the parameter that is out of bounds."""
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r} (use {', '.join(SORTS)})", param="sort")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}", param="page")
+        if self.offset is not None and not 0 <= self.offset < MAX_PAGE * MAX_PER_PAGE:
+            raise QueryError(f"offset must be from 0 to {MAX_PAGE * MAX_PER_PAGE - 1}", "offset")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}", param="per_page")
+        if not 1 <= self.facet_size <= MAX_FACET_SIZE:
+            raise QueryError(
+                f"facet_size must be between 1 and {MAX_FACET_SIZE}", param="facet_size"
+            )
+        if not 0 < self.time_limit <= MAX_TIME_LIMIT:
+            raise QueryError(f"time_limit must be in (0, {MAX_TIME_LIMIT}] s", param="time_limit")
+
+
+@dataclass
+class Hit:
+    id: str
+    accession: str | None
+    company: str | None
+    cik: str | None
+    form: str | None
+    root_form: str | None
+    filed: str | None
+    period: str | None
+    items: list[dict]  # {code, normalized, title}
+    filers: list[dict]  # {name, cik, role}
+    inc_states: list[str]  # states of incorporation of the filers, two-letter codes
+    biz_states: list[str]  # business address states
+    sics: list[str]
+    primary: dict | None  # the first document: {type, filename, description}
+    file_numbers: list[str]  # the filers' Commission file numbers
+    signers: list[dict]  # {name, title, date}
+    score: float | None  # relevance; None when sorted by a field or nothing was typed
+    biz_locations: list[str] = field(default_factory=list)  # "Cupertino, CA" per filer
+    snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
+    matched_documents: list[dict] = field(default_factory=list)  # {sequence, type, filename, ...}
+
+
+@dataclass
+class SearchResult:
+    query: ParsedQuery
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict]
+    suggestion: dict | None  # {"q": corrected query, "html": it with changed words in <mark>}
+    timed_out: bool
+    elapsed_ms: float
+    generation: str
+    # filings the filing-date filter left out for having no known date (None: no such filter)
+    undated: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.request.per_page))
+
+    def to_json(self) -> dict:
+        r = self.request
+        return {
+            "query": self.query.to_json(),
+            "filters": r.filters.to_json(),
+            "sort": r.sort,
+            "page": r.page,
+            "per_page": r.per_page,
+            "pages": self.pages,
+            "total": self.total,
+            "undated": self.undated,
+            "timed_out": self.timed_out,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "hits": [asdict(h) for h in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+            "generation": self.generation,
+        }
+
+
+# ---------------------------------------------------------------- passes
+
+
+def make_hit(s: dict, score: float | None) -> Hit:
+    """Build a hit from the stored summary of one filing."""
+    return Hit(
+        id=s["id"],
+        accession=s["accession"],
+        company=s["company"],
+        cik=s["cik"],
+        form=s["form_type"],
+        root_form=s["root_form"],
+        filed=s["filed"],
+        period=s["period"],
+        items=[{"code": c, "normalized": n, "title": t} for c, n, t in s["items"]],
+        filers=[{"name": n, "cik": c, "role": r} for n, c, r in s["filers"]],
+        inc_states=s.get("inc_states", []),
+        biz_states=s.get("biz_states", []),
+        biz_locations=s.get("biz_locations", []),
+        sics=s.get("sics", []),
+        primary=s.get("primary"),
+        file_numbers=s.get("file_numbers", []),
+        signers=[{"name": n, "title": t, "date": d} for n, t, d in s.get("signers", [])],
+        score=None if score is None else round(score, 4),
+    )
+
+
+def add_snippets(store, hit: Hit, parsed: ParsedQuery) -> None:
+    """Fill a hit's snippets and matched documents from the side store."""
+    texts = store.texts(hit.id) or []
+    hit.snippets, matched = snippets(texts, parsed.highlights)
+    if matched:
+        docs = (store.record(hit.id) or {}).get("documents", [])
+        hit.matched_documents = [
+            {k: docs[i].get(k) for k in ("sequence", "type", "filename", "description")}
+            for i in matched
+            if i < len(docs)
+        ]
+
+
+def search(index: SearchIndex | str | Path, request: SearchRequest) -> SearchResult:
+    """Run one search; raise QueryError for a bad request and NoIndex when nothing is built."""
+    start = time.monotonic()
+    request.validate()
+    if not isinstance(index, SearchIndex):
+        index = open_index(index)
+    with index.using() as gen:
+        return run(gen, request, start)
+
+
+def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
+    """Run a validated request on an opened generation: one backend call for total, page and
+    facets, then summaries and snippets for the page's hits only."""
+    parsed = parse_query(request.q, gen.lexicon())
+    deadline = start + request.time_limit
+    ex = Execute(
+        query=parsed.query,
+        filters=build_filters(request.filters),
+        sort=request.sort,
+        offset=request.first,
+        limit=request.per_page,
+        facets=tuple(FACET_NAMES) if request.facets else (),
+        deadline=deadline,
+    )
+    page = gen.execute(ex)
+    hits = [make_hit(gen.summary(ref), score) for ref, score in page.hits]
+    store = gen.store()
+    if request.snippets:
+        for hit in hits:
+            if time.monotonic() > deadline:  # past the deadline: the rest of the page goes bare
+                break
+            add_snippets(store, hit, parsed)
+    facets = {}
+    if request.facets:
+        facets = shape_facets(page.facets, request.filters, request.facet_size)
+        label_companies(store.db, facets["company"])
+    return SearchResult(
+        query=parsed,
+        request=request,
+        total=page.total,
+        hits=hits,
+        facets=facets,
+        suggestion=suggest(parsed, gen.lexicon(), page.total),
+        timed_out=page.timed_out or time.monotonic() > deadline,
+        elapsed_ms=(time.monotonic() - start) * 1000,
+        generation=gen.name,
+        undated=count_undated(gen, ex, request.filters),
+    )
+
+
+def count_undated(gen: Reader, ex: Execute, filters: Filters) -> int | None:
+    """Count the matches a filing-date filter leaves out because no file states their date."""
+    if not filters.dated() or filters.include_undated:
+        return None
+    undated = build_filters(replace(filters.without_dates(), years=(UNDATED,)))
+    return gen.execute(replace(ex, filters=undated, offset=0, limit=0, facets=())).total
+
+
+@dataclass
+class Listing:
+    """Every hit of a search up to a limit, in order (for exports): ranked once, each hit's
+    summary read only when it is reached."""
+
+    total: int
+    timed_out: bool  # the matching or ranking passed the deadline: rows may be missing
+    hits: Iterator[Hit]
+
+
+def listing(gen: Reader, request: SearchRequest, limit: int, start: float) -> Listing:
+    """Rank a validated request's whole result set once, up to `limit` hits."""
+    parsed = parse_query(request.q, gen.lexicon())
+    ex = Execute(
+        query=parsed.query,
+        filters=build_filters(request.filters),
+        sort=request.sort,
+        limit=limit,
+        deadline=start + request.time_limit,
+    )
+    page = gen.execute(ex)
+    hits = (make_hit(gen.summary(ref), score) for ref, score in page.hits)
+    return Listing(page.total, page.timed_out, hits)
