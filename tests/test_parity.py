@@ -202,15 +202,43 @@ def trees(bases: dict[str, Q.Query]):
     )
 
 
+def reference(searcher, live: set[int], q: Q.Query) -> set[int]:
+    """Return what a tree means: Whoosh's own matchers for each leaf, set algebra over the live
+    documents for And, Or and Not.
+
+    Not Whoosh's matchers for the whole tree: a Not whose child runs out stops skipping deleted
+    documents (see whoosh_docs), and inside an Or inside another Not that slip also drops a live
+    document from Whoosh's answer (`Not(Or([Term('body', 'a'), Not(Phrase('body', ['change',
+    'in', 'control']))]))` on the incremental index: Whoosh's answer held a live document that
+    its own leaf matchers put inside the Or). Trees without deletions are checked whole against
+    Whoosh too.
+    """
+    if isinstance(q, Q.Not):
+        return live - reference(searcher, live, q.query)
+    if isinstance(q, Q.And):
+        return set.intersection(*(reference(searcher, live, s) for s in q.subqueries))
+    if isinstance(q, Q.Or):
+        return set().union(*(reference(searcher, live, s) for s in q.subqueries))
+    return whoosh_docs(searcher, q)
+
+
 def test_query_trees_match_as_whoosh_does(gen, bases):
     searcher, engine = gen.view().searcher, gen.view().engine
+    live = set(gen.values.live())
+    whole = searcher.reader().doc_count() == searcher.reader().doc_count_all()
 
     @settings(
-        max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+        max_examples=400,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        database=None,
+        derandomize=True,  # the same trees in every run: CI stays reproducible
     )
     @given(trees(bases))
     def check(q):
-        assert engine.docs(node(q)) == whoosh_docs(searcher, q), q
+        assert engine.docs(node(q)) == reference(searcher, live, q), q
+        if whole:  # no deleted documents: Whoosh's matchers for the whole tree agree too
+            assert engine.docs(node(q)) == whoosh_docs(searcher, q), q
 
     check()
 
