@@ -488,17 +488,19 @@ class Build:
         moved: set[str] = set()
         try:
             keys: set[tuple] = set()
+            staged: list[tuple[str, str, tuple]] = []  # (id, role, key) of the filings to write
             new = set(affected)
             while new:
                 moved |= _unlink(staging, new, affected)
-                found = {key for *_, key in staging.links_of(new)}
+                staged += staging.links_of(sorted(new))
+                found = {key for fid, _role, key in staged if fid in new}
                 found = (found | (prev.link_keys_of(new) if prev else set())) - keys
                 keys |= found
                 more = {fid for k in found for fid in prev.ids_with_link_key(k)} if prev else set()
                 new = more - affected
                 affected |= new
                 self._stage_partners(_partners(prev_files, read, new), prev_files, new, staging)
-            for doc, acc in links(list(staging.links_of(sorted(affected)))).items():
+            for doc, acc in links(staged).items():
                 moved |= staging.rekey(doc, acc)
         finally:
             if prev:
