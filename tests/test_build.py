@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from whoosh.qparser import QueryParser
 
@@ -393,3 +394,91 @@ def test_store_holds_each_filing_as_parsed(tmp_path):
             assert [d.text for d in store.filing(fid).documents] == [d.text for d in want.documents]
     finally:
         store.close()
+
+
+# Apple's 2024 10-K twice over: the 1,000-byte header of its full submission (accession, filing
+# date, no text) and its primary document kept without any header (text, no accession)
+AAPL_10K = "0000320193-24-000123"
+AAPL_HEADER = CORPUS / f"violin788788+earnings/sec-edgar-filings/AAPL/10-K/{AAPL_10K}"
+AAPL_DOC = EDGARTOOLS / "data/html/Apple.10-K.html"
+
+
+def place(tmp_path: Path, rel: str, data: bytes) -> str:
+    """Write a file at tmp_path/src/<rel>; return its path."""
+    target = tmp_path / "src" / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return str(target)
+
+
+def place_apple(tmp_path: Path, which: str) -> str:
+    """Place Apple's 10-K header ("header") or its header-less primary document ("document")."""
+    if which == "header":
+        data = (AAPL_HEADER / "full-submission.txt").read_bytes()
+        return place(tmp_path, f"AAPL/10-K/{AAPL_10K}/full-submission.txt", data)
+    return place(tmp_path, "html/Apple.10-K.html", AAPL_DOC.read_bytes())
+
+
+def index_state(root: Path) -> tuple[list[dict], dict[str, list[str]]]:
+    """Return an index's records and every file's filing ids (the manifest)."""
+    store = Store(indexdir.require_generation(root), readonly=True)
+    try:
+        return list(store.records()), {p: e.ids for p, e in store.files().items()}
+    finally:
+        store.close()
+
+
+def build_src(tmp_path: Path, root: Path, **kwargs):
+    """Build tmp_path/src into `root`, and check that it verifies and equals a clean build."""
+    report = build([str(tmp_path / "src")], root, jobs=1, **kwargs)
+    assert verify(root).ok
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build([str(tmp_path / "src")], clean, jobs=1)
+    assert index_state(root) == index_state(clean)
+    return report
+
+
+@needs_corpus
+@pytest.mark.parametrize("order", [("header", "document"), ("document", "header"), ("both",)])
+def test_a_headerless_periodic_report_is_listed_once_under_its_accession(tmp_path, order):
+    root = tmp_path / "index"
+    for step in order:
+        paths = [place_apple(tmp_path, w) for w in ("header", "document") if step in (w, "both")]
+        build_src(tmp_path, root)
+    records, manifest = index_state(root)
+    (rec,) = records  # one filing, with the header's accession and date and the document's text
+    assert (rec["accession"], rec["filed"], rec["period"]) == (AAPL_10K, "2024-11-01", "2024-09-28")
+    assert rec["filed_source"].endswith(f"{AAPL_10K}/full-submission.txt")
+    assert rec["text_chars"] == parse_path(str(AAPL_DOC))[0].text_chars > 100_000
+    assert len(rec["sources"]) == 2 and paths
+    assert set(map(tuple, manifest.values())) == {(AAPL_10K,)}  # both files name the accession
+    assert search_ids(root, "iphone") == [AAPL_10K]
+
+
+@needs_corpus
+def test_a_linked_document_is_unlinked_when_its_header_goes_or_another_accession_comes(tmp_path):
+    """Two accessions of one (CIK, form, period) are ambiguous: the document stays apart."""
+    root = tmp_path / "index"
+    header = place_apple(tmp_path, "header")
+    place_apple(tmp_path, "document")
+    build_src(tmp_path, root)
+    refiled = Path(header).read_bytes().replace(AAPL_10K.encode(), b"0000320193-24-000999")
+    place(tmp_path, "refiled/full-submission.txt", refiled)
+    build_src(tmp_path, root)
+    ids = [r["accession"] or "local" for r in index_state(root)[0]]
+    assert sorted(ids) == ["0000320193-24-000123", "0000320193-24-000999", "local"]
+    (tmp_path / "src/refiled/full-submission.txt").unlink()
+    assert build_src(tmp_path, root, prune=True).filings_total == 1  # linked again
+    Path(header).unlink()
+    assert build_src(tmp_path, root, prune=True).filings_total == 1  # the document alone
+    assert index_state(root)[0][0]["accession"] is None
+
+
+@needs_corpus
+def test_an_8k_document_is_not_linked_to_its_header(tmp_path):
+    """8-Ks are not periodic: a company may file several for one date of report."""
+    root = tmp_path / "index"
+    place(tmp_path, "cat-20220428.htm", (CAT / "cat-20220428.htm").read_bytes())
+    place(tmp_path, "hdr/header.txt", (CAT / f"{CAT.name}.hdr.sgml").read_bytes())
+    assert build_src(tmp_path, root).filings_total == 2

@@ -1,10 +1,12 @@
 """Incremental builds equal clean builds: a stateful property test over a changing tree.
 
 A `RuleBasedStateMachine` keeps a tree of two folders (`a/`, `b/`) filled from a small pool of
-real filings (cut from ../shared/corpus to keep each step well under a second). Every rule
+real filings (cut from ../shared/corpus to keep each step well under a second), among them a
+periodic report's header and its header-less primary document, which the build links. Every rule
 changes the tree — add a file to either folder, modify one (append a word to its body or change
 a word), delete one, copy one into the other folder, put a `.hdr.sgml` beside its primary
-document, split a multi-submission archive into one file per submission or merge submissions
+document, add a periodic report's header and its header-less document, split a
+multi-submission archive into one file per submission or merge submissions
 into one archive — and ends with an incremental build of both folders (random `prune`,
 `rebuild`, `jobs` 1 or 2). After every build:
 
@@ -57,6 +59,7 @@ SECSGML = CORPUS / "john-friedman+secsgml" / "sgml"
 CAT = COVER / "18230" / "0000018230-22-000107"
 CAT_DIR = "18230/0000018230-22-000107"  # EDGAR's archive layout: <CIK>/<accession>/<file>
 CUT = CORPUS / "violin788788+earnings/sec-edgar-filings/ADSK/10-K/0000769397-25-000019"
+AAPL_10Q = "AAPL/10-Q/0000320193-24-000081/full-submission.txt"  # its 1,000-byte header
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 
@@ -73,6 +76,7 @@ QUERIES = (
     "form:4",
     "form:8-K",
     "company:autodesk",
+    "form:10-Q",
     '"current report"',
     "report -caterpillar",
 )
@@ -104,6 +108,11 @@ def pool() -> dict[str, bytes]:
         "form4.snow.xml": (EDGARTOOLS / "data/form4.snow.xml").read_bytes(),
         "adsk-10k-header.txt": (CUT / "full-submission.txt").read_bytes(),  # cut mid-header
         "archive.txt": archive + nc,  # two submissions in one file
+        # Apple's 10-Q of 2024-06-29: its header only, and its primary document without a header
+        # (cut after the cover, which names CIK, form and period): one filing, linked by those
+        AAPL_10Q: (CORPUS / "violin788788+earnings/sec-edgar-filings" / AAPL_10Q).read_bytes(),
+        "aapl-10q.html": (EDGARTOOLS / "data/html/Apple.10-Q.html").read_bytes()[:200_000]
+        + b"</div></body></html>",
     }
 
 
@@ -111,6 +120,7 @@ HEADER = f"{CAT_DIR}/0000018230-22-000107.hdr.sgml"
 PRIMARY = f"{CAT_DIR}/cat-20220428.htm"
 ARCHIVE = "archive.txt"
 PARTS = ("rfmsi-8k-2001.txt", "snow-form4.nc")  # the archive's submissions, one file each
+PERIODIC = (AAPL_10Q, "aapl-10q.html")  # a periodic report's header, its header-less document
 ADDABLE = sorted(set(pool()) - {ARCHIVE}) if CORPUS.is_dir() else []
 
 
@@ -258,6 +268,14 @@ class IncrementalBuilds(RuleBasedStateMachine):
         primaries = sorted(rel for rel in self.tree if rel.endswith(PRIMARY))
         folder = data.draw(st.sampled_from(primaries), label="primary").split("/", 1)[0]
         self.write(f"{folder}/{HEADER}", pool()[HEADER])
+        self.build(options)
+
+    @rule(folders=st.tuples(st.sampled_from(FOLDERS), st.sampled_from(FOLDERS)), options=options)
+    def add_periodic_report(self, folders, options):
+        """Add a periodic report's header and its header-less document (either folder each): the
+        build links them into one filing, and later steps change, copy or delete either half."""
+        for folder, half in zip(folders, PERIODIC, strict=True):
+            self.write(f"{folder}/{half}", pool()[half])
         self.build(options)
 
     @precondition(lambda self: any(rel.endswith(ARCHIVE) for rel in self.tree))

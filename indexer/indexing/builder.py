@@ -9,6 +9,7 @@ previous index serving.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import multiprocessing
@@ -18,7 +19,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from indexer.backend import BACKEND_FILE, DEFAULT_BACKEND, backend_name, writing
 from indexer.edgar.model import NotAFiling, ParseError, filing_id
 from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
 from indexer.edgar.sources import SourceFile, walk
+from indexer.indexing.link import link_of, links
+from indexer.indexing.staging import Staging, local, unlink
 from indexer.indexing.verify import BUILD_CHECKS, verify_generation
 from indexer.store import generations as indexdir
 from indexer.store.entities import write_entities
@@ -54,8 +57,9 @@ class FileResult:
     sha1: str | None = None
     status: str = "indexed"  # indexed | skipped | failed | unchanged
     reason: str | None = None
-    # (filing id, packed record, packed texts): the texts packed as the store keeps them
-    parts: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    # (filing id, packed record, packed texts, link): the texts packed as the store keeps them,
+    # link the part's role and key in linking documents to accessions (indexing.link), or None
+    parts: list[tuple[str, bytes, bytes, tuple | None]] = field(default_factory=list)
     nbytes: int = 0
     ids: list[str] = field(default_factory=list)  # the parts' filing ids, once they are staged
     notes: list[str] = field(default_factory=list)  # text the file lost, and why
@@ -137,7 +141,8 @@ def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
             by_id.setdefault(filing_id(f), []).append(f)
         for fid, group in by_id.items():
             f = merge(group)
-            res.parts.append((fid, pack(f.to_record()), pack([d.text for d in f.documents])))
+            rec = f.to_record()
+            res.parts.append((fid, pack(rec), pack([d.text for d in f.documents]), link_of(rec)))
     except NotAFiling as e:
         res.status, res.reason = "skipped", str(e)
     except ParseError as e:
@@ -209,33 +214,12 @@ def run_tasks(
         pool.join()
 
 
-# ---------------------------------------------------------------- staging
-
-
-class Staging:
-    """Parsed filing parts of this build, keyed by filing id, before merging (on disk)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE parts (id TEXT, path TEXT, record BLOB, texts BLOB)")
-
-    def add(self, path: str, parts: Iterable[tuple[str, bytes, bytes]]) -> None:
-        rows = ((i, path, r, t) for i, r, t in parts)
-        self.db.executemany("INSERT INTO parts VALUES (?, ?, ?, ?)", rows)
-
-    def index_ids(self) -> None:
-        """Index the parts by filing id and make them visible to the segment writers."""
-        self.db.execute("CREATE INDEX parts_id ON parts (id)")
-        self.db.commit()
-
-    def close(self) -> None:
-        self.db.close()
-
-
 # ---------------------------------------------------------------- the build
+
+
+def _partners(prev_files: dict, read: set[str], ids: set[str]) -> list[str]:
+    """Return the files not read by this build that gave parts to these filings."""
+    return [p for p, e in prev_files.items() if p not in read and ids.intersection(e.ids)]
 
 
 class Build:
@@ -251,11 +235,18 @@ class Build:
         self.results: dict[str, FileResult] = {}
         self.lock_fd: int | None = None
         self.prev: Path | None = None  # the generation this build starts from
+        self.relinked: dict[str, list[str]] = {}  # the new filing ids of files linking moved
 
     def _extends(self, prev: Path) -> bool:
         """Tell whether this build can extend the previous generation: the same backend wrote
         it, with today's fields (else the build starts anew)."""
-        return backend_name(prev) == self.backend.NAME and self.backend.compatible(prev)
+        if backend_name(prev) != self.backend.NAME or not self.backend.compatible(prev):
+            return False
+        store = Store(prev, readonly=True)
+        try:
+            return store.keeps_link_keys()  # else its documents' links cannot be found
+        finally:
+            store.close()
 
     def run(self, paths: list[str]) -> BuildReport:
         start = time.monotonic()
@@ -295,9 +286,9 @@ class Build:
             affected = self._affected(prev_files, gone)
             # a file touched but unchanged staged no parts: it is a partner like any other
             read = {p for p, res in self.results.items() if res.status != "unchanged"}
-            partners = prev_files.keys() - read - set(gone)
-            partners = [p for p in partners if affected.intersection(prev_files[p].ids)]
+            partners = _partners(prev_files, read | set(gone), affected)
             self._stage_partners(partners, prev_files, affected, staging)
+            self.relinked = self._link(staging, prev_files, affected, read | set(gone))
             if not (self.results or gone or fresh):  # nothing on disk changed: keep serving
                 shutil.rmtree(gen, ignore_errors=True)
                 rep.filings_total = self._count_current()
@@ -382,12 +373,58 @@ class Build:
                 e = prev_files[path]
                 kept = [(fid, prev.part(path, fid)) for fid in e.ids if fid in affected]
                 if all(part for _fid, part in kept):
-                    staging.add(path, [(fid, *part) for fid, part in kept])
+                    parts = [(fid, *part, link_of(unpack(part[0]))) for fid, part in kept]
+                    staging.add(path, parts)
                 else:
                     res = parse_task((SourceFile(path, e.size, e.mtime_ns), None))
-                    staging.add(path, res.parts)
+                    staging.add(path, [part for part in res.parts if part[0] in affected])
         finally:
             prev.close()
+
+    def _link(
+        self, staging: Staging, prev_files: dict, affected: set[str], read: set[str]
+    ) -> dict[str, list[str]]:
+        """Re-key each header-less periodic document to the one accession filing of its (CIK,
+        form, period) (indexing.link); return the new filing ids of the files whose parts moved.
+
+        First every filing of a key this build touches is staged, those of the previous
+        generation from their files' kept parts, and documents a previous build linked are
+        given back their own ids: the key's filings are linked anew, as a clean build would.
+        """
+        staging.index_ids()
+        prev = Store(self.prev, readonly=True) if self.prev else None
+        moved: set[str] = set()
+        try:
+            keys: set[tuple] = set()
+            staged: list[tuple[str, str, tuple]] = []  # (id, role, key) of the filings to write
+            new = set(affected)
+            while new:
+                moved |= unlink(staging, new, affected)
+                staged += staging.links_of(sorted(new))
+                found = {key for fid, _role, key in staged if fid in new}
+                found = (found | (prev.link_keys_of(new) if prev else set())) - keys
+                keys |= found
+                more = {fid for k in found for fid in prev.ids_with_link_key(k)} if prev else set()
+                new = more - affected
+                affected |= new
+                self._stage_partners(_partners(prev_files, read, new), prev_files, new, staging)
+            for doc, acc in links(staged).items():
+                moved |= staging.rekey(doc, acc)
+        finally:
+            if prev:
+                prev.close()
+        return {
+            path: self._manifest_ids(path, staging, prev_files, affected, read) for path in moved
+        }
+
+    @staticmethod
+    def _manifest_ids(
+        path: str, staging: Staging, prev_files: dict, affected: set[str], read: set[str]
+    ) -> list[str]:
+        """Return a file's filing ids after linking: its staged ones, and the kept ones of a file
+        this build did not read."""
+        kept = [] if path in read else [i for i in prev_files[path].ids if i not in affected]
+        return list(dict.fromkeys(kept + staging.ids_of(path)))
 
     def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
         """Write the affected filings: new segments in parallel, deletions by the main writer."""
@@ -432,11 +469,13 @@ class Build:
         store.close()
 
     def _write_manifest(self, store: Store, gone: list[str]) -> None:
+        old_files = store.files()
         for res in self.results.values():
-            ids = res.ids
+            ids = self.relinked.get(res.path, res.ids)
             if res.status == "unchanged":
-                old = store.files().get(res.path)
+                old = old_files.get(res.path)
                 ids, status, reason = (old.ids, old.status, old.reason) if old else ([], "", None)
+                ids = self.relinked.get(res.path, ids)
                 store.put_file(
                     FileEntry(res.path, res.size, res.mtime_ns, res.sha1, status, reason, ids)
                 )
@@ -444,6 +483,9 @@ class Build:
             store.put_file(
                 FileEntry(res.path, res.size, res.mtime_ns, res.sha1, res.status, res.reason, ids)
             )
+        for path, ids in self.relinked.items():  # files this build did not read
+            if path not in self.results:
+                store.put_file(dataclasses.replace(old_files[path], ids=ids))
         for p in gone:
             store.delete_file(p)
 
@@ -497,6 +539,10 @@ def write_segment(task: tuple[str, str, str, list[str], int]):
             if not rows:
                 continue
             filing = merge([filing_from_record(unpack(r), unpack(t)) for _p, r, t in rows])
+            filing.accession = filing.accession or (None if local(fid) else fid)
+            link = link_of(vars(filing))
+            if link:  # found by (CIK, form, period) when a later build links a document
+                shard.put_link_key(fid, *link)
             if len(rows) == 1:  # stored as parsed: no need to compress it again
                 shard.put_packed(fid, *rows[0][1:])
             else:

@@ -3,6 +3,10 @@
 Whoosh holds only what search needs; the full record and every document's text live here,
 compressed, keyed by filing id, so views and snippets read one row instead of the index.
 
+Filings that may link a header-less periodic report to its accession (indexer.indexing.link)
+keep their (CIK, form, period) in `link_keys`, indexed, so a build finds a key's filings
+without reading every record.
+
 A filing merged from several files also keeps each file's part as parsed (`parts`), so a later
 build re-merges it when one of its files changes without re-reading the others — and without
 losing the part of a file that has vanished but is not pruned.
@@ -34,6 +38,11 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (path, id)
 );
 CREATE INDEX IF NOT EXISTS parts_id ON parts (id);
+CREATE TABLE IF NOT EXISTS link_keys (
+    id TEXT PRIMARY KEY, role TEXT NOT NULL, cik TEXT NOT NULL, form TEXT NOT NULL,
+    period TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_keys_key ON link_keys (cik, form, period);
 """
 
 
@@ -130,6 +139,7 @@ class Store:
 
     def delete_filing(self, fid: str) -> None:
         self.db.execute("DELETE FROM filings WHERE id = ?", (fid,))
+        self.db.execute("DELETE FROM link_keys WHERE id = ?", (fid,))
 
     def existing(self, ids: Iterable[str]) -> set[str]:
         """Return which of these filing ids the store holds."""
@@ -141,6 +151,29 @@ class Store:
         ids = list(ids)
         self.db.executemany("DELETE FROM filings WHERE id = ?", ((fid,) for fid in ids))
         self.db.executemany("DELETE FROM parts WHERE id = ?", ((fid,) for fid in ids))
+        self.db.executemany("DELETE FROM link_keys WHERE id = ?", ((fid,) for fid in ids))
+
+    # link keys
+    def put_link_key(self, fid: str, role: str, key: tuple[str, str, str]) -> None:
+        """Keep a filing's role and (CIK, form, period) in linking documents to accessions."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO link_keys VALUES (?, ?, ?, ?, ?)", (fid, role, *key)
+        )
+
+    def link_keys_of(self, ids: Iterable[str]) -> set[tuple[str, str, str]]:
+        """Return the (CIK, form, period) keys these filings have."""
+        sql = "SELECT cik, form, period FROM link_keys WHERE id = ?"
+        return {row for fid in ids for row in self.db.execute(sql, (fid,))}
+
+    def ids_with_link_key(self, key: tuple[str, str, str]) -> set[str]:
+        """Return the filings (accessions and documents) that have this (CIK, form, period)."""
+        sql = "SELECT id FROM link_keys WHERE cik = ? AND form = ? AND period = ?"
+        return {fid for (fid,) in self.db.execute(sql, key)}
+
+    def keeps_link_keys(self) -> bool:
+        """Tell whether this store keeps link keys (stores written before it did not)."""
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'link_keys'"
+        return self.db.execute(sql).fetchone() is not None
 
     # parts
     def put_part(self, path: str, fid: str, record: bytes, texts: bytes) -> None:
@@ -173,6 +206,7 @@ class Store:
         self.db.execute("ATTACH DATABASE ? AS shard", (str(shard_path),))
         self.db.execute("INSERT OR REPLACE INTO filings SELECT * FROM shard.filings")
         self.db.execute("INSERT OR REPLACE INTO parts SELECT * FROM shard.parts")
+        self.db.execute("INSERT OR REPLACE INTO link_keys SELECT * FROM shard.link_keys")
         self.db.commit()
         self.db.execute("DETACH DATABASE shard")
         Path(shard_path).unlink()
