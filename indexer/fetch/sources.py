@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from indexer.edgar.cik import CIK_DIGITS, cik10
 from indexer.edgar.cik import normalize_cik as ten_digits
 from indexer.edgar.items import root_form
+from indexer.query import filters
+from indexer.query.filters import QueryError
 
 # "2004", "2004-03", "2004-03-31": the date shapes `indexer search` accepts
-DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 # "AAPL", "BRK-B": a ticker as company_tickers.json spells it
 TICKER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,9}")
 # "0000320193-24-000005": an accession number
@@ -42,17 +43,9 @@ class Filing:
 
 def parse_date(text: str, flag: str, end: bool = False) -> date:
     """Read a year, month or day as `indexer search` does: its first day, or last when `end`."""
-    m = DATE.fullmatch(text.strip())
     try:
-        if m is None:
-            raise ValueError
-        year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-        if not month:
-            return date(year, 12, 31) if end else date(year, 1, 1)
-        if not day:
-            return date(year, month, monthrange(year, month)[1] if end else 1)
-        return date(year, month, day)
-    except ValueError:
+        return filters.parse_date(text, end).date()
+    except QueryError:
         raise SelectionError(
             f"{flag}: not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
         ) from None
