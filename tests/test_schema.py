@@ -178,3 +178,14 @@ def test_query_words_are_the_analyzers_query_tokens(text):
 
     for analyzer in (body_analyzer(), name_analyzer()):
         assert query_words(text) == [t.text for t in analyzer(text, mode="query")]
+
+
+def test_indexes_from_before_the_layer_packages_still_open():
+    """Their table of contents pickled the schema as indexer.schema.FilingSchema."""
+    import pickle
+
+    from indexer.backend.whoosh.schema import BodyText, CompactPositions, FilingSchema
+
+    for cls in (FilingSchema, BodyText, CompactPositions):
+        old = f"cindexer.schema\n{cls.__name__}\n.".encode()  # a pickle naming the old module
+        assert pickle.loads(old) is cls

@@ -36,6 +36,7 @@ def open_whoosh(gen: Path):
     """Open a generation's Whoosh index and side store for reading."""
     from whoosh import index as whoosh_index
 
+    from indexer.backend.whoosh import schema  # noqa: F401  (the schema's pickled classes)
     from indexer.store.sidestore import Store
 
     return whoosh_index.open_dir(str(gen), indexname=INDEX_NAME), Store(gen, readonly=True)

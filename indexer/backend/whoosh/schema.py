@@ -308,3 +308,8 @@ def biz_locations(filing: Filing) -> list[str]:
 def summary_states(filing: Filing, attr: str) -> list[str]:
     """Return the two-letter codes of one state attribute over all filers."""
     return [c for f in filing.filers if (c := state_code(getattr(f, attr)))]
+
+
+# Indexes written before the code moved into layer packages pickled their schema's classes
+# as `indexer.schema.*`: that name stays this module, so those indexes still open
+sys.modules.setdefault("indexer.schema", sys.modules[__name__])
