@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from indexer.store.generations import fsync_dir  # a rename survives a crash
+
 # The top folder that `indexer build` (indexer.edgar.sources) and sec-edgar-downloader share
 ROOT = "sec-edgar-filings"
 FILE_NAME = "full-submission.txt"
@@ -106,12 +108,3 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries so a rename survives a crash."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
