@@ -179,43 +179,51 @@ def search(index: SearchIndex | str | Path, request: SearchRequest) -> SearchRes
         return run(gen, request, start)
 
 
+def execution(request: SearchRequest, parsed: ParsedQuery, start: float, **page) -> Execute:
+    """Return what the backend runs for a request: its parsed query, filters, sort, deadline,
+    and the slice and facets of `page`."""
+    return Execute(
+        query=parsed.query,
+        filters=build_filters(request.filters),
+        sort=request.sort,
+        deadline=start + request.time_limit,
+        **page,
+    )
+
+
 def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
     """Run a validated request on an opened generation: one backend call for total, page and
     facets, then summaries and snippets for the page's hits only."""
     parsed = parse_query(request.q, gen.lexicon())
-    deadline = start + request.time_limit
-    ex = Execute(
-        query=parsed.query,
-        filters=build_filters(request.filters),
-        sort=request.sort,
-        offset=request.first,
-        limit=request.per_page,
-        facets=tuple(FACET_NAMES) if request.facets else (),
-        deadline=deadline,
-    )
+    facets = tuple(FACET_NAMES) if request.facets else ()
+    ex = execution(request, parsed, start, offset=request.first, limit=request.per_page,
+                   facets=facets)  # fmt: skip
     page = gen.execute(ex)
     hits = [make_hit(gen.summary(ref), score) for ref, score in page.hits]
     store = gen.store()
+    cut = False  # snippets left out at the deadline
     if request.snippets:
         for hit in hits:
-            if time.monotonic() > deadline:  # past the deadline: the rest of the page goes bare
+            if time.monotonic() > ex.deadline:  # past the deadline: the rest go bare
+                cut = True
                 break
             add_snippets(store, hit, parsed)
-    facets = {}
+    shaped = {}
     if request.facets:
-        facets = shape_facets(page.facets, request.filters, request.facet_size)
-        label_companies(store.db, facets["company"])
+        shaped = shape_facets(page.facets, request.filters, request.facet_size)
+        label_companies(store.db, shaped["company"])
+    undated = count_undated(gen, ex, request.filters)
     return SearchResult(
         query=parsed,
         request=request,
         total=page.total,
         hits=hits,
-        facets=facets,
+        facets=shaped,
         suggestion=suggest(parsed, gen.lexicon(), page.total),
-        timed_out=page.timed_out or time.monotonic() > deadline,
+        timed_out=page.timed_out or cut,
         elapsed_ms=(time.monotonic() - start) * 1000,
         generation=gen.name,
-        undated=count_undated(gen, ex, request.filters),
+        undated=undated,
     )
 
 
@@ -240,13 +248,7 @@ class Listing:
 def listing(gen: Reader, request: SearchRequest, limit: int, start: float) -> Listing:
     """Rank a validated request's whole result set once, up to `limit` hits."""
     parsed = parse_query(request.q, gen.lexicon())
-    ex = Execute(
-        query=parsed.query,
-        filters=build_filters(request.filters),
-        sort=request.sort,
-        limit=limit,
-        deadline=start + request.time_limit,
-    )
+    ex = execution(request, parsed, start, limit=limit)
     page = gen.execute(ex)
     hits = (make_hit(gen.summary(ref), score) for ref, score in page.hits)
     return Listing(page.total, page.timed_out, hits)
