@@ -69,3 +69,19 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="module")
+def app(corpus_index):
+    """The web app over the session's corpus index, one per test module."""
+    from tests.webapp_pages import close_index
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
+    yield app
+    close_index(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -31,8 +31,6 @@ from indexer.query.fields import (
     LIST,
 )
 from indexer.query.filters import Filters, QueryError, build_filters
-from tests.webapp_pages import close_index
-from webapp import create_app
 from webapp.openapi import document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,18 +59,6 @@ SAMPLE = {
 }
 # A CIK written the way the old copies of the rule disagreed on
 CIK_COPY = re.compile(r"zfill\(10\)|\{1,10\}")
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    yield app
-    close_index(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def search_parameters(path: str) -> set[str]:

@@ -12,8 +12,6 @@ from indexer.edgar.originals import load_binary, load_original, sniff, uudecode
 from indexer.edgar.parse import parse_path
 from tests.corpus import COVER, SEED, needs_corpus
 from tests.webapp_browser import serve
-from tests.webapp_pages import close_index
-from webapp import create_app
 
 pytestmark = needs_corpus  # real filings of the shared corpus
 CAT_TXT = COVER / "18230" / "0000018230-22-000107" / "0000018230-22-000107.txt"
@@ -67,13 +65,6 @@ def test_uudecode_and_sniff_round_trip():
     assert uudecode(body) == png and sniff(png)[0] == "image/png"
     assert sniff(b"<svg xmlns=...>")[0] == "application/octet-stream"  # never served as an image
     assert uudecode("no encoded file here") is None
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    yield app
-    close_index(app)
 
 
 def original(app, n: int):

@@ -20,8 +20,7 @@ from indexer.edgar.cik import CIK_PATTERN as CIK
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.webapp_browser import serve
-from tests.webapp_pages import close_index
-from webapp import TEMPLATES, create_app
+from webapp import TEMPLATES
 from webapp.params import FILING_ID
 
 CAT = "0000018230-22-000107"  # an 8-K whose originals are read back from its source files
@@ -141,13 +140,6 @@ class FileSpy:
 @pytest.fixture(scope="module")
 def spy() -> FileSpy:
     return FileSpy()
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    yield app
-    close_index(app)
 
 
 @pytest.fixture(scope="module")

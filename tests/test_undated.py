@@ -13,8 +13,6 @@ from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.corpus import COVER
-from tests.webapp_pages import close_index
-from webapp import create_app
 
 WORDS = ["", "dividend", "certification", "net income"]
 
@@ -24,13 +22,6 @@ def index(corpus_index):
     idx = SearchIndex(corpus_index)
     yield idx
     idx.close()
-
-
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    yield app.test_client()
-    close_index(app)
 
 
 def total(index, q: str, **filters) -> tuple[int, int | None]:

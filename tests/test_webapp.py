@@ -11,7 +11,6 @@ from indexer.backend.whoosh import open_whoosh
 from indexer.store import generations as indexdir
 from tests.corpus import SEED
 from tests.webapp_pages import (
-    close_index,
     json_facets,
     json_twin,
     query_of,
@@ -24,18 +23,6 @@ from webapp import create_app, params
 
 APPLE = "320193"
 CATERPILLAR_8K = "0000018230-22-000107"
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
-    yield app
-    close_index(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")
