@@ -114,7 +114,8 @@ class TantivySearcher:
             terms = [tantivy.Query.term_query(self.schema, "root_form", f) for f in forms]
             must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms]))
         if start or end:
-            low, high = start and _date(start, False), end and _date(end, True)
+            low = _date(start, False) if start else None  # None: no bound on that side
+            high = _date(end, True) if end else None
             date = tantivy.FieldType.Date
             must.append(tantivy.Query.range_query(self.schema, "filed", date, low, high))
         if len(must) == 1:
