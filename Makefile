@@ -39,11 +39,13 @@ test: setup lint
 clean:
 	rm -rf $(VENV) $(INDEX_DIR)/gen-* $(INDEX_DIR)/CURRENT $(INDEX_DIR)/build.lock
 
-# Benchmarks: N filings made by ../shared/bench/make_corpus.py into a temp folder (outside the repo)
+# Benchmarks: N filings made by ../shared/bench/make_corpus.py into a temp folder (outside the repo),
+# indexed by BACKEND (whoosh | tantivy) beside the FTS5 and raw tantivy peers
 N ?= 10000
+BACKEND ?= whoosh
 BENCH_ARGS ?=
 bench: setup
-	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --n $(N) --backend $(BACKEND) $(BENCH_ARGS)
 
 # Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
 bench-fetch: setup

@@ -1,8 +1,10 @@
-"""Run the benchmark suite: build, in-process search, HTTP, and the SQLite FTS5 peer baseline.
+"""Run the benchmark suite: build, in-process search, HTTP, and two labelled peers over the same
+records, SQLite FTS5 and raw tantivy, timed interleaved with ours in one run.
 
-    python -m bench.run --n 10000 [--workdir DIR] [--out bench_out/results-N.json]
+    python -m bench.run --n 10000 [--backend tantivy] [--workdir DIR] [--out FILE.json]
 
-Writes every figure to a JSON file and prints a markdown table. No timing is asserted here.
+Writes every figure to a JSON file and prints a markdown table (with the issue's targets, met or
+not, for the tantivy backend). No timing is asserted here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import fts5, http_load
+from bench import fts5, http_load, tantivy_peer, targets
 from bench.measure import RssSampler, Timer, machine, summary_ms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,18 +54,18 @@ def make_corpus(n: int, workdir: Path) -> Path:
     return out
 
 
-def time_build(corpus: Path, index_dir: Path, jobs: int) -> dict:
+def time_build(corpus: Path, index_dir: Path, jobs: int, backend: str) -> dict:
     """Time `indexer build` end to end from the files, sampling the process tree's memory."""
     shutil.rmtree(index_dir, ignore_errors=True)
     indexer = Path(sys.executable).with_name("indexer")
     cmd = [str(indexer), "build", str(corpus), "--index-dir", str(index_dir), "--json"]
-    cmd += ["--jobs", str(jobs)]
+    cmd += ["--jobs", str(jobs), "--backend", backend]
     with Timer() as t:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         with RssSampler(proc.pid) as rss:
             out, _ = proc.communicate()
     if proc.returncode:
-        raise RuntimeError(f"indexer build failed ({proc.returncode})")
+        raise RuntimeError(f"indexer build --backend {backend} failed ({proc.returncode})")
     report = json.loads(out)
     return {
         "seconds": round(t.seconds, 2),
@@ -81,7 +83,7 @@ def time_build(corpus: Path, index_dir: Path, jobs: int) -> dict:
 
 
 def index_sizes(index_dir: Path) -> dict:
-    """Return Whoosh and side-store bytes, and Whoosh bytes per byte of extracted text."""
+    """Return engine and side-store bytes, each and together per byte of extracted text."""
     from indexer.store import generations as indexdir
     from indexer.store.sidestore import STORE_NAME, Store
 
@@ -89,14 +91,16 @@ def index_sizes(index_dir: Path) -> dict:
     store = Store(gen, readonly=True)
     text_bytes = sum(r["text_chars"] for r in store.records())
     store.close()
-    files = [f for f in gen.iterdir() if f.is_file()]
-    whoosh = sum(f.stat().st_size for f in files if f.name != STORE_NAME)
+    engine = sum(f.stat().st_size for f in gen.rglob("*") if f.is_file())
     side = (gen / STORE_NAME).stat().st_size
+    engine -= side
     return {
+        "text_bytes": text_bytes,
         "text_mb": round(text_bytes / 2**20, 1),
-        "whoosh_mb": round(whoosh / 2**20, 1),
+        "engine_mb": round(engine / 2**20, 1),
         "side_store_mb": round(side / 2**20, 1),
-        "index_bytes_per_text_byte": round(whoosh / max(text_bytes, 1), 3),
+        "index_bytes_per_text_byte": round(engine / max(text_bytes, 1), 3),
+        "all_bytes_per_text_byte": round((engine + side) / max(text_bytes, 1), 3),
     }
 
 
@@ -116,26 +120,44 @@ def request_for(row: dict, mode: str):
     )
 
 
-def time_search(index_dir: Path, rows: list[dict], reps: int) -> dict:
-    """Warm searcher, in process: each query `reps` times in each mode."""
+def time_searches(runners: dict, rows: list[dict], reps: int) -> dict:
+    """Time each runner on each query `reps` times in each mode, the runners in turn for every
+    repetition, so a busy machine slows them alike and their ratios hold."""
+    for run in runners.values():  # warm up: caches, lexicon, column readers
+        for row in rows:
+            run(row, "snippets")
+    out = {name: {} for name in runners}
+    for mode in MODES:
+        times = {name: {row["q"]: [] for row in rows} for name in runners}
+        totals = {name: {} for name in runners}
+        for row in rows:
+            for _ in range(reps):
+                for name, run in runners.items():
+                    with Timer() as t:
+                        totals[name][row["q"]] = run(row, mode)
+                    times[name][row["q"]].append(t.seconds)
+        for name in runners:
+            per_query = {
+                q: {**summary_ms(ts), "total": totals[name][q]} for q, ts in times[name].items()
+            }
+            every = [x for ts in times[name].values() for x in ts]
+            out[name][mode] = {**summary_ms(every), "per_query": per_query}
+    return out
+
+
+def ours(index_dir: Path):
+    """Return a runner of the search core over the benchmark's index (warm searcher)."""
     from indexer.search.core import open_index, search
 
     index = open_index(index_dir)
-    for row in rows:  # warm up: caches, lexicon, column readers
-        search(index, request_for(row, "snippets"))
-    out = {}
-    for mode in MODES:
-        all_times, per_query = [], {}
-        for row in rows:
-            times = []
-            for _ in range(reps):
-                with Timer() as t:
-                    result = search(index, request_for(row, mode))
-                times.append(t.seconds)
-            all_times += times
-            per_query[row["q"]] = {**summary_ms(times), "total": result.total}
-        out[mode] = {**summary_ms(all_times), "per_query": per_query}
-    return out
+    return lambda row, mode: search(index, request_for(row, mode)).total
+
+
+def peer(searcher):
+    """Return a runner of a peer's searcher (FTS5 or raw tantivy)."""
+    return lambda row, mode: searcher.search(
+        row["q"], row["forms"], row["startdt"], row["enddt"], mode
+    )
 
 
 def cold_first_query(index_dir: Path, row: dict) -> float:
@@ -156,31 +178,23 @@ def cold_first_query(index_dir: Path, row: dict) -> float:
     return round(float(out.stdout.strip()), 3)
 
 
-def time_fts5(index_dir: Path, workdir: Path, rows: list[dict], reps: int) -> dict:
-    """Build the FTS5 baseline from the same parsed records and run the same query modes."""
+def build_peers(index_dir: Path, workdir: Path) -> tuple[dict, dict]:
+    """Index the benchmark's parsed records (its side store) into FTS5 and raw tantivy; return
+    their searchers and what building them took."""
     from indexer.store import generations as indexdir
 
-    db_path = workdir / "fts5.sqlite"
-    built = fts5.build(indexdir.require_generation(index_dir), db_path)
-    searcher = fts5.Fts5Searcher(db_path)
-    for row in rows:
-        searcher.search(row["q"], row["forms"], row["startdt"], row["enddt"], "snippets")
-    out = {"index_seconds": round(built["seconds"], 2), "bytes": built["bytes"]}
-    for mode in MODES:
-        times, per_query = [], {}
-        for row in rows:
-            qtimes = []
-            for _ in range(reps):
-                with Timer() as t:
-                    total = searcher.search(
-                        row["q"], row["forms"], row["startdt"], row["enddt"], mode
-                    )
-                qtimes.append(t.seconds)
-            times += qtimes
-            per_query[row["q"]] = {**summary_ms(qtimes), "total": total}
-        out[mode] = {**summary_ms(times), "per_query": per_query}
-    searcher.close()
-    return out
+    gen = indexdir.require_generation(index_dir)
+    db_path, tv_path = workdir / "fts5.sqlite", workdir / "tantivy-peer"
+    built = {"fts5": fts5.build(gen, db_path), "tantivy": tantivy_peer.build(gen, tv_path)}
+    searchers = {
+        "fts5": fts5.Fts5Searcher(db_path),
+        "tantivy": tantivy_peer.TantivySearcher(tv_path),
+    }
+    info = {
+        name: {"index_seconds": round(b["seconds"], 2), "bytes": b["bytes"]}
+        for name, b in built.items()
+    }
+    return searchers, info
 
 
 def time_http(index_dir: Path, rows: list[dict], reps: int, seconds: float) -> dict:
@@ -196,51 +210,63 @@ def ratios(ours: dict, peer: dict) -> dict:
 
 
 def markdown(res: dict) -> str:
-    b, s, f, h = res["build"], res["search"], res["fts5"], res.get("http")
+    b, s, f, tv, h = res["build"], res["search"], res["fts5"], res["tantivy"], res.get("http")
+    sizes, backend = res["sizes"], res["backend"]
     lines = [
-        f"### N = {res['n']} filings ({b['input_mb']} MB input, {res['sizes']['text_mb']} MB text)"
-        f" — {res['machine']['cores']} cores, {res['machine']['cpu']}",
+        f"### N = {res['n']} filings, backend {backend} ({b['input_mb']} MB input, "
+        f"{sizes['text_mb']} MB text) — {res['machine']['cores']} cores, {res['machine']['cpu']}",
         "",
         "| figure | value |",
         "|---|---|",
-        f"| build, end to end | {b['seconds']} s, {b['filings_per_s']} filings/s, "
-        f"{b['mb_per_s']} MB/s (parse {b['parse_s']} s, index {b['write_s']} s) |",
+        f"| build --backend {backend}, end to end | {b['seconds']} s, {b['filings_per_s']} "
+        f"filings/s, {b['mb_per_s']} MB/s (parse {b['parse_s']} s, index {b['write_s']} s) |",
         f"| build peak RSS (all processes / largest) | {b['peak_rss_mb']} / "
         f"{b['peak_rss_largest_process_mb']} MB |",
-        f"| index bytes per text byte (Whoosh; side store {res['sizes']['side_store_mb']} MB) | "
-        f"{res['sizes']['index_bytes_per_text_byte']} |",
+        f"| index bytes per text byte ({backend} {sizes['engine_mb']} MB; with the side store "
+        f"{sizes['side_store_mb']} MB) | {sizes['index_bytes_per_text_byte']}; "
+        f"{sizes['all_bytes_per_text_byte']} |",
         f"| first query after a cold start | {res['cold_first_query_s']} s |",
     ]
     for m in MODES:
         lines.append(
-            f"| search {m}: p50 / p95 / p99 (FTS5 p95; ratio) | {s[m]['p50']} / {s[m]['p95']} / "
-            f"{s[m]['p99']} ms ({f[m]['p95']} ms; {res['ratio_to_fts5'][m]}×) |"
+            f"| search {m}: p50 / p95 / p99 (FTS5 p95, ours / FTS5; raw tantivy p95, ours / raw "
+            f"tantivy) | {s[m]['p50']} / {s[m]['p95']} / {s[m]['p99']} ms ({f[m]['p95']} ms, "
+            f"{res['ratio_to_fts5'][m]}×; {tv[m]['p95']} ms, {res['ratio_to_tantivy'][m]}×) |"
         )
     if h:
-        o = h["one_client"]
-        lines.append(
-            f"| /search.json, one client: p50 / p95 / p99 | {o['p50']} / {o['p95']} / {o['p99']}"
-            f" ms, {o['errors']} errors |"
-        )
-        e = h["efts_one_client"]
-        lines.append(
-            f"| /LATEST/search-index (100 hits, no snippets), one client: p50 / p95 / p99 | "
-            f"{e['p50']} / {e['p95']} / {e['p99']} ms, {e['errors']} errors |"
-        )
-        for c in h["concurrent"]:
-            lines.append(
-                f"| /search.json, {c['clients']} clients for {c['seconds']} s | {c['rps']} req/s, "
-                f"p99 {c['p99']} ms, {c['errors']} errors |"
-            )
+        lines += http_lines(h)
     lines.append(f"| FTS5 indexing of the same records | {f['index_seconds']} s |")
+    lines.append(
+        f"| raw tantivy indexing of the same records (stored body included) | "
+        f"{tv['index_seconds']} s, {tv['bytes_per_text_byte']} bytes per text byte |"
+    )
+    if backend == "tantivy":
+        lines += ["", targets.markdown(res["targets"])]
     return "\n".join(lines)
+
+
+def http_lines(h: dict) -> list[str]:
+    o, e = h["one_client"], h["efts_one_client"]
+    lines = [
+        f"| /search.json, one client: p50 / p95 / p99 | {o['p50']} / {o['p95']} / {o['p99']}"
+        f" ms, {o['errors']} errors |",
+        f"| /LATEST/search-index (100 hits, no snippets), one client: p50 / p95 / p99 | "
+        f"{e['p50']} / {e['p95']} / {e['p99']} ms, {e['errors']} errors |",
+    ]
+    for c in h["concurrent"]:
+        lines.append(
+            f"| /search.json, {c['clients']} clients for {c['seconds']} s | {c['rps']} req/s, "
+            f"p99 {c['p99']} ms, {c['errors']} errors |"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--backend", default="whoosh", help="what `indexer build --backend` writes")
     ap.add_argument("--workdir", type=Path, help="where corpus and index go [a temp dir]")
-    ap.add_argument("--out", type=Path, help="JSON results file [bench_out/results-N.json]")
+    ap.add_argument("--out", type=Path, help="JSON file [bench_out/results-BACKEND-N.json]")
     ap.add_argument("--reps", type=int, default=5, help="runs of each query per mode")
     ap.add_argument("--http-seconds", type=float, default=20.0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -250,22 +276,37 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     rows = read_queries(SHARED / "queries.tsv")
     corpus = make_corpus(args.n, workdir)
-    index_dir = workdir / f"index-{args.n}"
-    res = {"n": args.n, "machine": machine(), "date": time.strftime("%Y-%m-%d")}
-    res["build"] = time_build(corpus, index_dir, args.jobs)
+    index_dir = workdir / f"index-{args.backend}-{args.n}"
+    res = {"n": args.n, "backend": args.backend, "machine": machine()}
+    res["date"] = time.strftime("%Y-%m-%d")
+    res["build"] = time_build(corpus, index_dir, args.jobs, args.backend)
     res["sizes"] = index_sizes(index_dir)
     res["cold_first_query_s"] = cold_first_query(index_dir, rows[0])
-    res["search"] = time_search(index_dir, rows, args.reps)
-    res["fts5"] = time_fts5(index_dir, workdir, rows, args.reps)
-    res["ratio_to_fts5"] = ratios(res["search"], res["fts5"])
+    measure_searches(res, index_dir, workdir, rows, args.reps)
     if not args.no_http:
         res["http"] = time_http(index_dir, rows, args.reps, args.http_seconds)
-    out = args.out or ROOT / "bench_out" / f"results-{args.n}.json"
+    res["targets"] = targets.check(res)
+    out = args.out or ROOT / "bench_out" / f"results-{args.backend}-{args.n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2))
     print(markdown(res))
     print(f"\nall figures: {out}")
     return 0
+
+
+def measure_searches(res: dict, index_dir: Path, workdir: Path, rows: list, reps: int) -> None:
+    """Build both peers, time ours and theirs interleaved, and put figures and ratios in res."""
+    searchers, built = build_peers(index_dir, workdir)
+    runners = {"ours": ours(index_dir), **{k: peer(v) for k, v in searchers.items()}}
+    timed = time_searches(runners, rows, reps)
+    for s in searchers.values():
+        s.close()
+    res["search"] = timed["ours"]
+    text_bytes = max(res["sizes"]["text_bytes"], 1)
+    for name in searchers:
+        res[name] = {**built[name], **timed[name]}
+        res[name]["bytes_per_text_byte"] = round(built[name]["bytes"] / text_bytes, 3)
+        res[f"ratio_to_{name}"] = ratios(res["search"], res[name])
 
 
 if __name__ == "__main__":
