@@ -17,8 +17,10 @@ CAT = f"/filings/{CATERPILLAR_8K}"
 
 
 @pytest.fixture(scope="module")
-def warm(client):
-    """Search once so that later answers are not cut by a cold start's deadline."""
+def warm(app):
+    """Return a client of the module's app, warmed by one search so that later answers are not
+    cut by a cold start's deadline."""
+    client = app.test_client()
     client.get("/search.json?q=revenue")
     return client
 

@@ -131,13 +131,13 @@ def test_on_a_phone_the_facts_come_first_and_the_documents_are_a_menu(browser, b
         menu = phone.locator("details.doc-menu")
         expect(menu).not_to_have_attribute("open", "")
         expect(phone.locator("nav.tabs")).to_be_hidden()
-        menu.locator("summary").tap()
+        menu.locator("> summary").tap()
         expect(phone.locator("nav.tabs")).to_be_visible()
         phone.locator("nav.tabs a", has_text="EX-99.2").tap()
         phone.wait_for_url(re.compile(r"doc=3"))
         expect(phone.locator("details.doc-menu > summary")).to_contain_text("EX-99.2")
         about = phone.locator("details.about")
-        about.locator("summary").tap()  # the facts fold away
+        about.locator("> summary").tap()  # the facts fold away
         expect(phone.locator("a[data-sec]")).to_be_hidden()
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
