@@ -179,3 +179,20 @@ def test_did_you_mean_a_phrase_and_a_company(browser, base_url):
         page.wait_for_url(re.compile(r"/companies/18230"))
     finally:
         page.context.close()
+
+
+def test_without_javascript_the_documents_and_first_match_are_there(browser, base_url):
+    context = browser.new_context(
+        base_url=base_url, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        search_for(page, "retail statistics")
+        page.locator(f'li.hit[data-id="{CATERPILLAR_8K}"] p.matched a', has_text="EX-99.2").click()
+        page.wait_for_url(re.compile(r"doc=3"))
+        expect(page.locator("#first-match")).to_be_in_viewport()
+        expect(page.locator("nav.tabs")).to_be_visible()  # the menu stays open
+        expect(page.locator("[data-match-buttons]")).to_be_hidden()
+        expect(page.get_by_role("link", name=re.compile("Jump to the first"))).to_be_visible()
+    finally:
+        context.close()
