@@ -171,6 +171,13 @@ def test_near_miss_company_names_are_suggested(warm):
     assert suggestion(warm, "caterpillar") is None
 
 
+def test_common_words_in_names_suggest_no_company(warm):
+    assert suggestion(warm, "amazn")["companies"][0]["name"] == "AMAZON COM INC"
+    # "acquisition" names two SPACs here, but most filings using it are not theirs
+    s = suggestion(warm, "acquisitons")
+    assert s["q"] == "acquisitions" and s["companies"] == []
+
+
 def test_corrections_that_find_nothing_are_not_offered(warm):
     s = suggestion(warm, "caterpilar&form=D")  # caterpillar files no Form D
     assert s is None or s["q"] is None

@@ -3,12 +3,13 @@ the companies whose names a misspelled word nearly spells.
 
 Engine-neutral: candidates come from the backend's Lexicon only (`doc_frequency` of every word
 one edit away, `suggest` for one word two edits away), so no spelling field is indexed. A word
-between others is corrected by the index's own word-pair statistics: each candidate is put in
-a two-word phrase with its neighbour and counted through the backend with limit 0 (the search's
-filters kept), and the pair found in most filings wins, ties going to the more frequent word
-("sarbanes oxly" → "sarbanes oxley", not the commoner "only"). The phrase counts are bounded
-(MAX_CHECKS per search), and one more count drops a correction that would find nothing.
-Company names come from the side store's entities table (indexer/store/entities.py).
+next to another is corrected by the index's own word-pair statistics: each candidate is put in
+a two-word phrase with its neighbours and counted through the backend with limit 0 (the
+search's filters kept), and the pairs found in most filings win, ties going to the more
+frequent word ("sarbanes oxly" → "sarbanes oxley", not the commoner "only"). The phrase counts
+are bounded (MAX_CHECKS per search), and one more count drops a correction that would find
+nothing. Company names come from the side store's entities table (indexer/store/entities.py):
+a name word near a typed one, used by few companies and found in few filings besides theirs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from indexer.backend import Lexicon
 from indexer.query import nodes as N
 from indexer.query.language import ParsedQuery, QueryWord, parse_query
-from indexer.store.entities import Entity, near_companies
+from indexer.store.entities import Entity, near_names
 
 FEW_HITS = 3  # below this many hits, rare words get corrections too
 MIN_WORD = 3  # shorter words are never corrected
@@ -30,6 +32,9 @@ MAX_WORDS = 3  # misspelled words corrected in one query (the rest are left as t
 MAX_CANDIDATES = 4  # corrections of one word weighed by their word pairs
 MAX_CHECKS = 12  # phrase counts run for the word pairs of one search
 MAX_COMPANIES = 3  # companies offered for near-miss names
+# A name word found in more filings than this many times its companies' own is a common word
+# ("acquisition" in a SPAC's name), not a near miss of a company's name
+NAME_SPREAD = 10
 MAX_EDIT_WORD = 20  # longer words get no one-edit candidates of ours (the lexicon's only)
 LETTERS = string.ascii_lowercase
 
@@ -39,7 +44,7 @@ class Sources:
     """What did-you-mean reads: the lexicon, a count of filings matching a query (with the
     search's filters), and the side store for company names (None: no companies)."""
 
-    lexicon: object
+    lexicon: Lexicon
     count: Callable[[N.Node], int]
     db: sqlite3.Connection | None = None
 
@@ -54,7 +59,7 @@ def suggest(parsed: ParsedQuery, src: Sources, total: int) -> dict | None:
     q = splice(parsed.text, changes, str) if changes else None
     if q is not None and not finds_any(q, src):
         changes, q = [], None
-    companies = company_hints(src.db, [w.term for w in suspects[:MAX_WORDS]])
+    companies = company_hints(src.db, [w.term for w in suspects[:MAX_WORDS]], src.lexicon)
     if not changes and not companies:
         return None
     marked = splice(parsed.text, changes, mark) if changes else None
@@ -150,17 +155,18 @@ def finds_any(q: str, src: Sources) -> bool:
     return query is not None and src.count(query) > 0
 
 
-def company_hints(db: sqlite3.Connection | None, terms: list[str]) -> list[dict]:
-    """Return the companies whose names hold a word near one of the typed words."""
-    if db is None:
-        return []
+def company_hints(db: sqlite3.Connection | None, terms: list[str], lexicon) -> list[dict]:
+    """Return the companies whose names hold a word near one of the typed words, that word
+    being mostly a name: in at most NAME_SPREAD times as many filings as its companies file."""
     found: dict[str, Entity] = {}
-    for term in terms:
-        for e in near_companies(db, term, one_edit(term), MAX_COMPANIES):
-            found.setdefault(e.cik, e)
-    return [{"cik": e.cik, "name": e.name, "label": e.label()} for e in found.values()][
-        :MAX_COMPANIES
-    ]
+    for term in terms if db is not None else []:
+        for word, companies in near_names(db, term, one_edit(term)).items():
+            if lexicon.doc_frequency("body", word) <= NAME_SPREAD * sum(
+                e.filings for e in companies
+            ):
+                found.update((e.cik, e) for e in companies)
+    ranked = sorted(found.values(), key=lambda e: (-e.filings, e.name))[:MAX_COMPANIES]
+    return [{"cik": e.cik, "name": e.name, "label": e.label()} for e in ranked]
 
 
 def mark(word: str) -> str:

@@ -189,14 +189,14 @@ def within_two(a: str, b: str) -> bool:
     return row[-1] <= 2
 
 
-def near_companies(db: sqlite3.Connection, word: str, nearby=(), limit: int = 3) -> list[Entity]:
-    """Return the entities whose names hold a word near `word` (not `word` itself), most filings
-    first: one of `nearby` (the caller's one-edit words) sharing its first letter, or a word of
-    7 letters or more two edits away sharing its first three; never a word
-    common to many names."""
+def near_names(db: sqlite3.Connection, word: str, nearby=()) -> dict[str, list[Entity]]:
+    """Return the name words near `word` (not `word` itself) with the entities they name (most
+    filings first): one of `nearby` (the caller's one-edit words) sharing its first letter, or a
+    word of 7 letters or more two edits away sharing its first three; never a word common to
+    many names."""
     word = word.casefold()
     if len(word) < 4 or not word.isalpha() or not has_entities(db):
-        return []
+        return {}
     rows = db.execute(
         "SELECT DISTINCT word FROM entity_words WHERE word >= ? AND word < ? LIMIT ?",
         (word[:3], word[:3] + "\U0010ffff", NEAR_SCAN),
@@ -204,17 +204,17 @@ def near_companies(db: sqlite3.Connection, word: str, nearby=(), limit: int = 3)
     near = {w for (w,) in rows if len(w) >= 7 and w.isalpha() and within_two(word, w)}
     near |= {w for w in nearby if w[:1] == word[:1]}
     near.discard(word)
-    found: dict[str, Entity] = {}
+    named: dict[str, list[str]] = {}
     for chunk in _chunks(sorted(near), 500):
         marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            f"SELECT * FROM entities WHERE cik IN (SELECT cik FROM entity_words WHERE word IN"
-            f" (SELECT word FROM entity_words WHERE word IN ({marks}) GROUP BY word"
-            f" HAVING COUNT(*) <= ?)) ORDER BY filings DESC, name LIMIT ?",
-            (*chunk, NAME_WORD_CIKS, limit),
-        )
-        found.update((e.cik, e) for e in map(_entity, rows))
-    return sorted(found.values(), key=lambda e: (-e.filings, e.name))[:limit]
+        rows = db.execute(f"SELECT word, cik FROM entity_words WHERE word IN ({marks})", chunk)
+        for w, cik in rows:
+            named.setdefault(w, []).append(cik)
+    return {
+        w: sorted(get_entities(db, ciks).values(), key=lambda e: (-e.filings, e.name))
+        for w, ciks in named.items()
+        if len(ciks) <= NAME_WORD_CIKS
+    }
 
 
 def _chunks(items: list, n: int):
