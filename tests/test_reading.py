@@ -4,6 +4,7 @@ signer links, and corrections chosen by word pairs and company names."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -92,6 +93,8 @@ def test_document_sizes_are_decoded_bytes(corpus_records):
     assert sizes[7] == 6659  # cat-20220428_g1.jpg, decoded from its uuencoding
     assert sizes[1] > 900_000  # the earnings release's HTML
     assert document_sizes({**record, "sources": ["/nonexistent/file.txt"]}) == [None] * 18
+    alone = next(r for r in corpus_records.values() if r["source"].endswith("ex21_aapl.html"))
+    assert document_sizes(alone) == [Path(alone["source"]).stat().st_size]
 
 
 # ---------------------------------------------------------------- facts first, names

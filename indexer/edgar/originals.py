@@ -175,8 +175,8 @@ def _sizes(path: str, _mtime_ns: int, _size: int, wanted: tuple) -> tuple:
         raws = [d for s in sgml.split_submissions(text) for d in sgml.split_submission(s)[1]]
     elif sgml.looks_like_document(text):
         raws = list(sgml.iter_documents(text))
-    else:
-        raws = []
+    else:  # a document kept alone (an .htm, an .xml): the file is the document
+        return (_size,) if len(wanted) == 1 else (None,) * len(wanted)
     keys = ("filename", "sequence", "type")
     found = (_pick(raws, dict(zip(keys, w, strict=True)), i) for i, w in enumerate(wanted))
     return tuple(None if body is None else _body_size(body) for body in found)
