@@ -11,6 +11,7 @@ import pytest
 
 from indexer.edgar.originals import document_sizes
 from indexer.search.suggest import candidates, one_edit
+from indexer.store.entities import within_two
 from tests.webapp_pages import soup
 
 CATERPILLAR_8K = "0000018230-22-000107"
@@ -190,6 +191,11 @@ def test_one_edit_candidates():
     words = one_edit("oxly")
     assert {"oxley", "only", "oly", "xoly"} <= words and "oxly" not in words
     assert all(w.isalpha() for w in words)
+
+
+def test_within_two_edits():
+    assert within_two("caterpilar", "caterpillar") and within_two("imunogn", "immunogen")
+    assert not within_two("apple", "oracle") and not within_two("acme", "acmecorporation")
 
 
 def test_candidates_are_ranked_by_frequency_and_exclude_searched_forms(warm, app):
