@@ -28,6 +28,7 @@ from indexer.store.entities import label_companies
 # snippets, and the result is flagged timed_out (a web answer stays within about a second)
 DEFAULT_TIME_LIMIT = 0.75
 MAX_TIME_LIMIT = 30.0
+SUGGEST_TIME = 0.25  # seconds did-you-mean may count word pairs past a search's deadline
 MAX_PAGE = 10_000  # deepest page (relevance paging keeps page × per_page hits in a heap)
 
 
@@ -230,10 +231,17 @@ def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
 
 def suggest_sources(gen: Reader, ex: Execute, store) -> Sources:
     """Return what did-you-mean reads: the lexicon, counts of queries with this search's
-    filters (limit 0, within its deadline), and the entities table."""
+    filters (limit 0; None past the deadline, which is at least SUGGEST_TIME after the first
+    count, so a slow search still gets its suggestion), and the entities table."""
+    deadline = []
 
-    def count(query) -> int:
-        return gen.execute(replace(ex, query=query, offset=0, limit=0, facets=())).total
+    def count(query) -> int | None:
+        if not deadline:
+            deadline.append(max(ex.deadline, time.monotonic() + SUGGEST_TIME))
+        page = gen.execute(
+            replace(ex, query=query, offset=0, limit=0, facets=(), deadline=deadline[0])
+        )
+        return None if page.timed_out else page.total
 
     return Sources(gen.lexicon(), count, store.db)
 

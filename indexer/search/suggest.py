@@ -42,10 +42,11 @@ LETTERS = string.ascii_lowercase
 @dataclass
 class Sources:
     """What did-you-mean reads: the lexicon, a count of filings matching a query (with the
-    search's filters), and the side store for company names (None: no companies)."""
+    search's filters; None when it ran out of time), and the side store for company names
+    (None: no companies)."""
 
     lexicon: Lexicon
-    count: Callable[[N.Node], int]
+    count: Callable[[N.Node], int | None]
     db: sqlite3.Connection | None = None
 
 
@@ -91,8 +92,9 @@ def one_edit(word: str) -> set[str]:
 
 def candidates(term: str, forms: list[str], lexicon) -> list[tuple[str, int]]:
     """Return the likeliest corrections of a word (searched as `forms`, its stem variants) with
-    their document frequencies, most frequent first: indexed words one edit away, else the
-    lexicon's own suggestion; a word the index holds needs far commoner corrections."""
+    their document frequencies, most frequent first: indexed words one edit away, else, for a
+    word the index lacks, the lexicon's own suggestion; a word the index holds needs far
+    commoner corrections."""
     own = lexicon.doc_frequency("body", term)
     floor = RARE_RATIO * own if own else 1
     found = {}
@@ -100,7 +102,7 @@ def candidates(term: str, forms: list[str], lexicon) -> list[tuple[str, int]]:
         for cand in one_edit(term):
             if len(cand) >= MIN_WORD and (df := lexicon.doc_frequency("body", cand)) >= floor:
                 found[cand] = df
-    if not found and (best := lexicon.suggest(term)) and best[1] >= floor:
+    if not found and not own and (best := lexicon.suggest(term)):  # a walk of the dictionary
         found[best[0]] = best[1]
     for form in forms:
         found.pop(form, None)  # already searched
@@ -133,7 +135,7 @@ def corrections(parsed: ParsedQuery, suspects: list[QueryWord], src: Sources) ->
                 if checks <= 0:
                     break
                 checks -= 1
-                hits += src.count(pair((other, cand) if first else (cand, other)))
+                hits += src.count(pair((other, cand) if first else (cand, other))) or 0
             scored.append((hits, df, cand))
         changes.append((word, max(scored, key=lambda s: (s[0], s[1]))[2]))
     return changes
@@ -150,9 +152,10 @@ def changed(changes: list) -> set[str]:
 
 
 def finds_any(q: str, src: Sources) -> bool:
-    """Tell whether a corrected query finds any filing (with the search's filters)."""
+    """Tell whether a corrected query finds any filing (with the search's filters); a count cut
+    by the deadline (None) is taken as yes."""
     query = parse_query(q, src.lexicon).query
-    return query is not None and src.count(query) > 0
+    return query is not None and src.count(query) != 0
 
 
 def company_hints(db: sqlite3.Connection | None, terms: list[str], lexicon) -> list[dict]:
