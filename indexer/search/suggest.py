@@ -164,9 +164,8 @@ def company_hints(db: sqlite3.Connection | None, terms: list[str], lexicon) -> l
     found: dict[str, Entity] = {}
     for term in terms if db is not None else []:
         for word, companies in near_names(db, term, one_edit(term)).items():
-            if lexicon.doc_frequency("body", word) <= NAME_SPREAD * sum(
-                e.filings for e in companies
-            ):
+            filed = sum(e.filings for e in companies)
+            if lexicon.doc_frequency("body", word) <= NAME_SPREAD * filed:
                 found.update((e.cik, e) for e in companies)
     ranked = sorted(found.values(), key=lambda e: (-e.filings, e.name))[:MAX_COMPANIES]
     return [{"cik": e.cik, "name": e.name, "label": e.label()} for e in ranked]
