@@ -129,6 +129,14 @@ def test_unknown_form_or_company_shows_the_file_name(warm, corpus_records):
     assert named["title"] == f"8-K · CATERPILLAR INC · {CATERPILLAR_8K}"
 
 
+def test_exhibits_link_to_their_documents(warm):
+    exhibits = {e["type"]: e["url"] for e in get(warm, f"{CAT}.json")["filing"]["exhibits"]}
+    assert exhibits["EX-99.2"] == f"{CAT}?doc=3"
+    assert exhibits["EX-104"] is None  # inline in the 8-K: no document of its own
+    page = get(warm, CAT)
+    assert page.select_one("ul.exhibits a.form")["href"] == exhibits["EX-99.1"]
+
+
 def test_signers_link_to_a_search_for_them(warm):
     data = get(warm, f"{CAT}.json")
     (signer,) = data["filing"]["signers"]

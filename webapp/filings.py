@@ -90,6 +90,19 @@ def heading(record: dict) -> str:
     return " · ".join([*known, name] if name else known) or record.get("accession") or "Filing"
 
 
+def exhibits_data(fid: str, record: dict, q: str) -> list[dict]:
+    """Return the exhibits the filing lists, each linked to its document when the filing holds
+    one of that type (an exhibit incorporated by reference has none)."""
+    place: dict[str, int] = {}
+    for n, doc in enumerate(record["documents"], 1):
+        place.setdefault((doc.get("type") or "").upper(), n)
+    out = []
+    for e in record["exhibits"]:
+        n = place.get(e["type"].upper())
+        out.append({**e, "url": urls.filing_url(fid, q=q, doc=n) if n else None})
+    return out
+
+
 def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
     """Return the metadata panel: the record's fields, filers and items with their links."""
     places = item_places(texts, record["items"])
@@ -103,6 +116,7 @@ def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
     return {
         **{k: record.get(k) for k in SHOWN_FIELDS},
         "signers": signers,
+        "exhibits": exhibits_data(fid, record, q),
         "heading": heading(record),
         "file_name": file_name(record),
         "id": fid,
