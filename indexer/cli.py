@@ -239,8 +239,11 @@ def print_result(r: dict, color: bool) -> None:
         click.echo("search timed out: results are partial")
     for w in q["warnings"]:
         click.echo(f"note: {w}")
-    if r["suggestion"]:
-        click.echo(f"did you mean: {r['suggestion']['q']}")
+    suggestion = r["suggestion"] or {}
+    if suggestion.get("q"):
+        click.echo(f"did you mean: {suggestion['q']}")
+    for c in suggestion.get("companies", []):
+        click.echo(f"did you mean the company: {c['label']}")
     for n, hit in enumerate(r["hits"], first):
         print_hit(n, hit, color)
     print_facets(r["facets"])

@@ -463,7 +463,7 @@ def test_query_without_words_shows_the_opening(index):
 def test_did_you_mean(index):
     for typo, fix in [("revenew", "revenue"), ("sharholders", "shareholders")]:
         result = run(index, typo)
-        assert result.suggestion == {"q": fix, "html": f"<mark>{fix}</mark>"}
+        assert result.suggestion == {"q": fix, "html": f"<mark>{fix}</mark>", "companies": []}
     result = run(index, "caterpilar retail")
     assert result.suggestion["q"] == "caterpillar retail"
     assert run(index, "revenue").suggestion is None

@@ -230,8 +230,13 @@ def test_filing_page_metadata(client):
 
 def test_filing_tabs_are_links(client):
     data = get_json(client, f"/filings/{CATERPILLAR_8K}.json?q=retail")
-    tabs = get_html(client, f"/filings/{CATERPILLAR_8K}?q=retail").select("nav.tabs a[data-doc]")
-    assert [a["href"] for a in tabs] == [d["url"] for d in data["documents"]]
+    page = get_html(client, f"/filings/{CATERPILLAR_8K}?q=retail")
+    tabs = page.select("nav.tabs a[data-doc]")
+    assert [a["href"] for a in tabs] == [d["url"] for d in data["tabs"]]
+    files = page.select("details.files a[data-doc]")
+    assert [a["href"] for a in files] == [
+        d["original_url"] for g in data["files"] for d in g["documents"]
+    ]
     assert data["document"]["n"] == next(d["n"] for d in data["documents"] if d["matches"])
     third = get_json(client, json_twin(data["documents"][2]["url"]))
     assert third["document"]["filename"] == "ex992toformcat1q2022retail.htm"

@@ -6,10 +6,12 @@ document's original markup, sanitized, for a sandboxed iframe.
 from __future__ import annotations
 
 import base64
+import re
+from pathlib import PurePath
 
 from flask import Blueprint, request
 
-from indexer.edgar.originals import Binary, load_binary, load_original
+from indexer.edgar.originals import Binary, document_sizes, load_binary, load_original
 from webapp import params, security, urls
 from webapp.errors import ApiError
 from webapp.records import load_filing, load_record
@@ -28,6 +30,12 @@ SHOWN_FIELDS = (
     "accession", "form_type", "root_form", "filed", "period", "company", "cik", "kind",
     "text_chars", "signers", "exhibits",
 )  # fmt: skip
+# Where a document is listed: as a tab (the main document, exhibits, other texts), or in the
+# compact list of files under one of these headings
+TAB_GROUPS = ("main", "exhibit", "document")
+FILE_GROUPS = {"xbrl": "XBRL", "graphic": "Graphics", "other": "Other files"}
+# "logo.jpg", "chart.GIF": an image by its file name (a GRAPHIC by another type)
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|gif|png|bmp|tiff?)$", re.I)
 
 
 def not_found() -> ApiError:
@@ -45,6 +53,56 @@ def item_places(texts: list[str], items: list[dict]) -> dict[str, tuple[int, str
     return places
 
 
+def document_group(doc: dict, n: int) -> str:
+    """Return where a document is listed: main, exhibit, document (tabs), xbrl, graphic, other."""
+    kind, description = (doc.get("type") or "").upper(), (doc.get("description") or "").upper()
+    if n == 1:
+        return "main"
+    if kind.startswith("EX-") and not kind.startswith("EX-101"):
+        return "exhibit"
+    if kind.startswith("EX-101") or "XBRL" in description:  # EDGAR's "IDEA: XBRL DOCUMENT"
+        return "xbrl"
+    if kind == "GRAPHIC" or IMAGE_FILE.search(doc.get("filename") or ""):
+        return "graphic"
+    return "document" if doc.get("chars") else "other"
+
+
+def document_label(doc: dict) -> str | None:
+    """Return what a document's description adds to its type ("EX-99.1 EARNINGS RELEASE" →
+    "EARNINGS RELEASE"), None when nothing."""
+    kind, description = doc.get("type") or "", (doc.get("description") or "").strip()
+    rest = description[len(kind) :].strip(" -:") if description.startswith(kind) else description
+    return rest or None
+
+
+def file_name(record: dict) -> str | None:
+    """Return the name (never the path) of the file a filing was read from, else of its first
+    document."""
+    if record.get("source"):
+        return PurePath(record["source"]).name
+    return (record.get("documents") or [{}])[0].get("filename")
+
+
+def heading(record: dict) -> str:
+    """Return a filing's name: its form and company, with its file name for what is unknown."""
+    known = [x for x in (record.get("form_type"), record.get("company")) if x]
+    name = file_name(record) if len(known) < 2 else None
+    return " · ".join([*known, name] if name else known) or record.get("accession") or "Filing"
+
+
+def exhibits_data(fid: str, record: dict, q: str) -> list[dict]:
+    """Return the exhibits the filing lists, each linked to its document when the filing holds
+    one of that type (an exhibit incorporated by reference has none)."""
+    place: dict[str, int] = {}
+    for n, doc in enumerate(record["documents"], 1):
+        place.setdefault((doc.get("type") or "").upper(), n)
+    out = []
+    for e in record["exhibits"]:
+        n = place.get(e["type"].upper())
+        out.append({**e, "url": urls.filing_url(fid, q=q, doc=n) if n else None})
+    return out
+
+
 def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
     """Return the metadata panel: the record's fields, filers and items with their links."""
     places = item_places(texts, record["items"])
@@ -54,8 +112,13 @@ def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
         url = urls.filing_url(fid, q=q, doc=doc, _anchor=anchor) if doc else None
         items.append({**item, "label": item_label(item), "url": url})
     filers = [{**f, "url": urls.company_url(f["cik"])} for f in record["filers"]]
+    signers = [{**s, "url": urls.search_url(signer_name=s["name"])} for s in record["signers"]]
     return {
         **{k: record.get(k) for k in SHOWN_FIELDS},
+        "signers": signers,
+        "exhibits": exhibits_data(fid, record, q),
+        "heading": heading(record),
+        "file_name": file_name(record),
         "id": fid,
         "company_url": urls.company_url(record["cik"]),
         "filers": filers,
@@ -64,21 +127,35 @@ def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
 
 
 def documents_data(fid: str, record: dict, texts: list[str], highlights, q: str, current: int):
-    """Return one tab per document: what it is, its text size, its matches and its link."""
+    """Return each document: what it is, where it is listed, its sizes, matches and links."""
     out = []
+    sizes = document_sizes(record)
     for n, doc in enumerate(record["documents"], 1):
         text = texts[n - 1] if n <= len(texts) else ""
         out.append(
             {
                 "n": n,
                 **{k: doc.get(k) for k in ("type", "sequence", "filename", "description")},
+                "label": document_label(doc),
+                "group": document_group({**doc, "chars": len(text)}, n),
                 "chars": len(text),
+                "size": sizes[n - 1],
                 "matches": count_marks(text, highlights) if highlights else None,
                 "url": urls.filing_url(fid, q=q, doc=n),
+                "original_url": urls.filing_url(fid, q=q, doc=n, view="original"),
                 "current": n == current,
             }
         )
     return out
+
+
+def file_groups(documents: list[dict]) -> list[dict]:
+    """Return the documents listed compactly (not as tabs), by group, empty groups left out."""
+    groups = [
+        {"group": g, "label": label, "documents": [d for d in documents if d["group"] == g]}
+        for g, label in FILE_GROUPS.items()
+    ]
+    return [g for g in groups if g["documents"]]
 
 
 def default_document(documents: list[dict]) -> int:
@@ -127,9 +204,12 @@ def filing_page(fid: str):
         document = document_data(fid, docs[n - 1], text, record, loaded.highlights, view, q)
     filing = filing_data(fid, record, texts, q)
     data = {
-        "title": " · ".join(x for x in (filing["form_type"], filing["company"], fid) if x),
+        "title": " · ".join(x for x in (filing["heading"], filing["accession"]) if x),
         "filing": filing,
         "documents": docs,
+        "tabs": [d for d in docs if d["group"] in TAB_GROUPS],
+        "files": file_groups(docs),
+        "files_open": document is not None and document["group"] in FILE_GROUPS,
         "document": document,
         "q": q,
         "search_url": urls.search_url(q=q) if q else None,

@@ -47,6 +47,10 @@ def hit_data(hit: dict, q: str) -> dict:
         "company_url": urls.company_url(hit["cik"]),
         "items": [{**i, "label": item_label(i)} for i in hit["items"]],
         "filers": [{**f, "url": urls.company_url(f["cik"])} for f in hit["filers"]],
+        "matched_documents": [
+            {**d, "url": urls.filing_url(hit["id"], q=q, doc=d["n"], _anchor="first-match")}
+            for d in hit["matched_documents"]
+        ],
     }
 
 
@@ -145,6 +149,13 @@ def form_state(result: SearchResult, action: str) -> dict:
     }
 
 
+def suggestion_data(suggestion: dict, links: Links) -> dict:
+    """Add the link of the corrected query (same filters) and each suggested company's page."""
+    q = suggestion["q"]
+    companies = [{**c, "url": urls.company_url(c["cik"])} for c in suggestion["companies"]]
+    return {**suggestion, "url": links.query(q) if q else None, "companies": companies}
+
+
 def results_data(result: SearchResult, links: Links, action: str, max_page: int) -> dict:
     """Return the data dict of a results page."""
     data = result.to_json()
@@ -161,7 +172,7 @@ def results_data(result: SearchResult, links: Links, action: str, max_page: int)
     data["count_text"] = count_text(result.total, req.page, req.per_page, len(result.hits))
     data["undated_note"] = undated_note(result.undated, links)
     if data["suggestion"]:
-        data["suggestion"] = {**data["suggestion"], "url": links.query(data["suggestion"]["q"])}
+        data["suggestion"] = suggestion_data(data["suggestion"], links)
     data["form"] = form_state(result, action)
     data["json_url"] = links.json_url()
     return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import binascii
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.edgar import sgml
@@ -140,3 +141,48 @@ def _pick(raws: list, want: dict, index: int) -> str | None:
     if not name and index < len(raws):
         return raws[index].body
     return None
+
+
+MAX_SIZED_FILE = 32 * 1024 * 1024  # bytes of a source file read to size its documents
+
+
+def document_sizes(record: dict) -> list[int | None]:
+    """Return each document's size in bytes (a uuencoded file decoded) as its first source
+    file holds it; None where no file holds it or the file is too large to read for this."""
+    docs = record.get("documents") or []
+    wanted = tuple((d.get("filename"), d.get("sequence"), d.get("type")) for d in docs)
+    for source in record.get("sources") or [record.get("source")]:
+        try:
+            stat = Path(source).stat() if source else None
+        except OSError:
+            continue
+        if stat is not None and stat.st_size <= MAX_SIZED_FILE:
+            sizes = _sizes(source, stat.st_mtime_ns, stat.st_size, wanted)
+            if any(s is not None for s in sizes):
+                return list(sizes)
+    return [None] * len(docs)
+
+
+@lru_cache(maxsize=256)
+def _sizes(path: str, _mtime_ns: int, _size: int, wanted: tuple) -> tuple:
+    """Return the sizes of the wanted documents of one file (cached while its mtime and size
+    hold: a filing page is opened again and again, and its file does not change)."""
+    try:
+        text = sgml.strip_pem(decode_bytes(Path(path).read_bytes()))
+    except OSError:
+        return (None,) * len(wanted)
+    if sgml.looks_like_submission(text):
+        raws = [d for s in sgml.split_submissions(text) for d in sgml.split_submission(s)[1]]
+    elif sgml.looks_like_document(text):
+        raws = list(sgml.iter_documents(text))
+    else:  # a document kept alone (an .htm, an .xml): the file is the document
+        return (_size,) if len(wanted) == 1 else (None,) * len(wanted)
+    keys = ("filename", "sequence", "type")
+    found = (_pick(raws, dict(zip(keys, w, strict=True)), i) for i, w in enumerate(wanted))
+    return tuple(None if body is None else _body_size(body) for body in found)
+
+
+def _body_size(body: str) -> int:
+    """Return a document's size in bytes: a uuencoded file's decoded, else its text's."""
+    data = uudecode(body) if is_uuencoded(body) else None
+    return len(data) if data else len(body.encode("utf-8", "replace"))

@@ -21,13 +21,14 @@ from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
 from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
 from indexer.search.index import SearchIndex, open_index
 from indexer.search.snippets import snippets
-from indexer.search.suggest import suggest
+from indexer.search.suggest import Sources, suggest
 from indexer.store.entities import label_companies
 
 # Seconds per search; past it, matching and ranking stop, the page's remaining hits get no
 # snippets, and the result is flagged timed_out (a web answer stays within about a second)
 DEFAULT_TIME_LIMIT = 0.75
 MAX_TIME_LIMIT = 30.0
+SUGGEST_TIME = 0.25  # seconds did-you-mean may count word pairs past a search's deadline
 MAX_PAGE = 10_000  # deepest page (relevance paging keeps page × per_page hits in a heap)
 
 
@@ -88,7 +89,8 @@ class Hit:
     score: float | None  # relevance; None when sorted by a field or nothing was typed
     biz_locations: list[str] = field(default_factory=list)  # "Cupertino, CA" per filer
     snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
-    matched_documents: list[dict] = field(default_factory=list)  # {sequence, type, filename, ...}
+    # {n (1-based place among the filing's documents), sequence, type, filename, description}
+    matched_documents: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -98,7 +100,8 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict]
-    suggestion: dict | None  # {"q": corrected query, "html": it with changed words in <mark>}
+    # {"q": corrected query, "html": it with changed words in <mark>, "companies": near names}
+    suggestion: dict | None
     timed_out: bool
     elapsed_ms: float
     generation: str
@@ -162,10 +165,9 @@ def add_snippets(store, hit: Hit, parsed: ParsedQuery) -> None:
     hit.snippets, matched = snippets(texts, parsed.highlights)
     if matched:
         docs = (store.record(hit.id) or {}).get("documents", [])
+        keys = ("sequence", "type", "filename", "description")
         hit.matched_documents = [
-            {k: docs[i].get(k) for k in ("sequence", "type", "filename", "description")}
-            for i in matched
-            if i < len(docs)
+            {"n": i + 1, **{k: docs[i].get(k) for k in keys}} for i in matched if i < len(docs)
         ]
 
 
@@ -219,12 +221,29 @@ def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
         total=page.total,
         hits=hits,
         facets=shaped,
-        suggestion=suggest(parsed, gen.lexicon(), page.total),
+        suggestion=suggest(parsed, suggest_sources(gen, ex, store), page.total),
         timed_out=page.timed_out or cut,
         elapsed_ms=(time.monotonic() - start) * 1000,
         generation=gen.name,
         undated=undated,
     )
+
+
+def suggest_sources(gen: Reader, ex: Execute, store) -> Sources:
+    """Return what did-you-mean reads: the lexicon, counts of queries with this search's
+    filters (limit 0; None past the deadline, which is at least SUGGEST_TIME after the first
+    count, so a slow search still gets its suggestion), and the entities table."""
+    deadline = []
+
+    def count(query) -> int | None:
+        if not deadline:
+            deadline.append(max(ex.deadline, time.monotonic() + SUGGEST_TIME))
+        page = gen.execute(
+            replace(ex, query=query, offset=0, limit=0, facets=(), deadline=deadline[0])
+        )
+        return None if page.timed_out else page.total
+
+    return Sources(gen.lexicon(), count, store.db)
 
 
 def count_undated(gen: Reader, ex: Execute, filters: Filters) -> int | None:

@@ -167,3 +167,56 @@ def label_companies(db: sqlite3.Connection, facet: dict) -> None:
 def entity_json(e: Entity) -> dict:
     """Return an entity as the JSON answers show it."""
     return {**asdict(e), "label": e.label()}
+
+
+NEAR_SCAN = 400  # name words read per typed word when looking for a near miss two edits away
+# A name word in more companies' names than this is a common word ("income", "fund", "bank"),
+# not a near miss of one company's name
+NAME_WORD_CIKS = 5
+
+
+def within_two(a: str, b: str) -> bool:
+    """Tell whether two words are at most two edits (Levenshtein) apart."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > 2:
+            return False
+    return row[-1] <= 2
+
+
+def near_names(db: sqlite3.Connection, word: str, nearby=()) -> dict[str, list[Entity]]:
+    """Return the name words near `word` (not `word` itself) with the entities they name (most
+    filings first): one of `nearby` (the caller's one-edit words) sharing its first letter, or a
+    word of 7 letters or more two edits away sharing its first three; never a word common to
+    many names."""
+    word = word.casefold()
+    if len(word) < 4 or not word.isalpha() or not has_entities(db):
+        return {}
+    rows = db.execute(
+        "SELECT DISTINCT word FROM entity_words WHERE word >= ? AND word < ? LIMIT ?",
+        (word[:3], word[:3] + "\U0010ffff", NEAR_SCAN),
+    )
+    near = {w for (w,) in rows if len(w) >= 7 and w.isalpha() and within_two(word, w)}
+    near |= {w for w in nearby if w[:1] == word[:1]}
+    near.discard(word)
+    named: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(near), 500):
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(f"SELECT word, cik FROM entity_words WHERE word IN ({marks})", chunk)
+        for w, cik in rows:
+            named.setdefault(w, []).append(cik)
+    return {
+        w: sorted(get_entities(db, ciks).values(), key=lambda e: (-e.filings, e.name))
+        for w, ciks in named.items()
+        if len(ciks) <= NAME_WORD_CIKS
+    }
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i : i + n]

@@ -46,3 +46,46 @@ document.addEventListener("keydown", function (event) {
     }, 150);
   });
 })();
+
+// Filing page. On a phone the document list starts closed (a menu above the text). With
+// matches in the text, Previous / Next buttons (and the keys p / n) step from match to match.
+(function () {
+  var menu = document.querySelector("[data-doc-menu]");
+  if (menu && window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+    menu.open = false;
+  }
+  var buttons = document.querySelector("[data-match-buttons]");
+  var marks = document.querySelectorAll("[data-doc-text] mark");
+  if (!buttons || !marks.length) return;
+  var status = buttons.querySelector("[data-match-status]");
+  var current = location.hash === "#first-match" ? 0 : -1;
+
+  function show() {
+    status.textContent = current < 0 ? marks.length + " matches"
+      : "Match " + (current + 1) + " of " + marks.length;
+  }
+
+  function step(by) {
+    if (current >= 0) marks[current].classList.remove("current");
+    current = current < 0 ? (by > 0 ? 0 : marks.length - 1)
+      : (current + by + marks.length) % marks.length;
+    marks[current].classList.add("current");
+    marks[current].scrollIntoView({ block: "center" });
+    show();
+  }
+
+  buttons.hidden = false;
+  if (current === 0) marks[0].classList.add("current");
+  show();
+  buttons.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-match-step]");
+    if (button) step(Number(button.getAttribute("data-match-step")));
+  });
+  document.addEventListener("keydown", function (event) {
+    if ((event.key !== "n" && event.key !== "p") || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    event.preventDefault();
+    step(event.key === "n" ? 1 : -1);
+  });
+})();
