@@ -11,6 +11,7 @@ links and devices are refused with a reason rather than read.
 from __future__ import annotations
 
 import calendar
+import os
 import tarfile
 import zipfile
 import zlib
@@ -116,7 +117,7 @@ def read_member(archive: str, name: str) -> bytes | None:
 
 def read_source(path: str) -> bytes:
     """Return the bytes of a source the build named: a file, or an `archive!member`."""
-    split = split_member(path)
+    split = None if os.path.exists(path) else split_member(path)  # a file may hold a "!"
     if split is None:
         with open(path, "rb") as f:
             return f.read()

@@ -341,7 +341,7 @@ class Build:
         """Return the sources to drop with --prune: files gone, and members of archives gone
         (the members gone from an archive still there are known once it is read: _parse)."""
         if self.prune:
-            self.gone = [p for p in prev_files if not os.path.exists(_file_of(p))]
+            self.gone = [p for p in prev_files if not _exists(p)]
         return self.gone
 
     def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> None:
@@ -614,10 +614,12 @@ def build(
     return Build(Path(index_dir), jobs, prune, rebuild, progress, backend).run(paths)
 
 
-def _file_of(path: str) -> str:
-    """Return the file a source is in: itself, or the archive of an `archive!member`."""
+def _exists(path: str) -> bool:
+    """Tell whether a source may still be there: its file, or the archive of a member."""
+    if os.path.exists(path):
+        return True
     split = split_member(path)
-    return split[0] if split else path
+    return split is not None and os.path.exists(split[0])
 
 
 def _sha1_of(prev_files: dict, path: str) -> str | None:
