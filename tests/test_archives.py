@@ -23,6 +23,7 @@ from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, needs_corpus
+from webapp import create_app
 
 # Corpus folders of every layout: sec-edgar-downloader's, EDGAR's archive layout (a submission,
 # its header and its primary document merged into one filing), SGML files and a daily feed's .nc
@@ -146,8 +147,13 @@ def test_originals_are_read_back_from_the_member(tmp_path):
     assert original.body.strip() and original.body[:200] in (src / Path(name).name).read_text(
         errors="replace"
     )
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    url = "/filings/0000018230-22-000107/documents/1/original"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Caterpillar" in page.data
     archive.unlink()  # the archive gone: no original, and no error
     assert load_original(rec, 0) is None
+    assert client.get(url).status_code == 404
 
 
 # ---------------------------------------------------------------- synthetic archives

@@ -382,7 +382,7 @@ class Build:
         self.report.files_seen += reader.seen
         self.report.files_unchanged += reader.unchanged
         if self.prune:
-            self.gone += reader.vanished
+            self.gone += reader.vanished  # in place: _build_into holds this list
 
     def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
         """Return ids whose filing must be rewritten: new, changed or vanished contributions."""
