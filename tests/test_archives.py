@@ -18,7 +18,14 @@ import pytest
 from indexer.edgar.archives import read_member
 from indexer.edgar.originals import load_original
 from indexer.edgar.parse import MAX_FILE_BYTES
-from indexer.edgar.sources import is_candidate, walk
+from indexer.edgar.sources import (
+    accession_from_path,
+    form_from_path,
+    is_candidate,
+    location,
+    split_member,
+    walk,
+)
 from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
@@ -300,3 +307,19 @@ def test_walk_names_archives_beside_files(tmp_path):
         "e.tar",
     ]
     assert not is_candidate(Path("logo.png"))
+
+
+def test_a_member_is_parsed_as_if_extracted_under_its_archive():
+    path = f"/data/feed.tar.gz!sec-edgar-filings/320193/8-K/{acc(1)}/full-submission.txt"
+    assert split_member(path) == ("/data/feed.tar.gz", path.split("!", 1)[1])
+    assert location(path).parts[-6:] == (
+        "feed.tar.gz",
+        "sec-edgar-filings",
+        "320193",
+        "8-K",
+        acc(1),
+        "full-submission.txt",
+    )
+    assert (accession_from_path(path), form_from_path(path)) == (acc(1), "8-K")
+    assert location("/data/x.zip!/etc/passwd").parts == ("/", "data", "x.zip", "etc", "passwd")
+    assert split_member("/data/wow!/a.txt") is None  # a "!" after no archive name is a file's
