@@ -323,3 +323,16 @@ def test_a_member_is_parsed_as_if_extracted_under_its_archive():
     assert (accession_from_path(path), form_from_path(path)) == (acc(1), "8-K")
     assert location("/data/x.zip!/etc/passwd").parts == ("/", "data", "x.zip", "etc", "passwd")
     assert split_member("/data/wow!/a.txt") is None  # a "!" after no archive name is a file's
+
+
+def test_an_archive_gone_drops_its_members_with_prune_only(tmp_path):
+    (tmp_path / "in").mkdir()
+    archive = write_tar(tmp_path / "in/feed.tar", {f"{acc(n)}.txt": doc(str(n)) for n in (1, 2)})
+    (tmp_path / "in" / f"{acc(3)}.txt").write_bytes(doc("beside"))
+    assert build([str(tmp_path / "in")], tmp_path / "ix", jobs=1).filings_total == 3
+    archive.unlink()
+    kept = build([str(tmp_path / "in")], tmp_path / "ix", jobs=1)
+    assert (kept.filings_total, kept.filings_removed) == (3, 0)
+    pruned = build([str(tmp_path / "in")], tmp_path / "ix", jobs=1, prune=True)
+    assert (pruned.filings_total, pruned.filings_removed) == (1, 2)
+    assert sorted(manifest(tmp_path / "ix")) == [str(tmp_path / "in" / f"{acc(3)}.txt")]
