@@ -8,7 +8,7 @@ PORT ?= 5000
 # The shared corpus of real filings is indexed too when it sits beside the checkout
 CORPUS := $(wildcard ../shared/corpus)
 
-.PHONY: setup run build serve test lint bench bench-fetch clean
+.PHONY: setup run build serve test lint bench bench-archives bench-fetch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ BACKEND ?= whoosh
 BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python -m bench.run --n $(N) --backend $(BACKEND) $(BENCH_ARGS)
+
+# A build from one .tar.gz of the bench corpus vs from its folder; N defaults to 100,000 here
+ARCHIVE_N = $(if $(filter command line environment,$(origin N)),$(N),100000)
+bench-archives: setup
+	$(BIN)/python -m bench.archives --n $(ARCHIVE_N) $(BENCH_ARGS)
 
 # Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
 bench-fetch: setup

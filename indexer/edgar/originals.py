@@ -1,6 +1,7 @@
 """The original markup of a filing's documents, read back from the files the index recorded.
 
-Only paths stored in the index's own records are opened — never a path from a request.
+Only paths stored in the index's own records are opened — never a path from a request. A
+source read from an archive (`archive!member`) is read back from that archive's member.
 Binary documents (uuencoded GRAPHIC images, PDFs, ZIPs) are decoded with the stdlib and told
 apart by their magic bytes.
 """
@@ -14,7 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.edgar import sgml
+from indexer.edgar.archives import read_member
 from indexer.edgar.parse import MAX_FILE_BYTES
+from indexer.edgar.sources import location, split_member
 from indexer.edgar.text import decode_bytes, detect_markup, is_uuencoded
 
 # "begin 644 logo.gif": the line that opens a uuencoded file (after a <PDF> wrapper, if any)
@@ -55,7 +58,7 @@ def _bodies(record: dict, index: int):
     if not 0 <= index < len(docs):
         return
     for source in record.get("sources") or [record.get("source")]:
-        body = _find_in_file(Path(source), docs[index], index) if source else None
+        body = _find_in_file(source, docs[index], index) if source else None
         if body is not None:
             yield body, source
 
@@ -112,20 +115,33 @@ def _uu_line(line: str) -> bytes:
             return b""  # a damaged line: its bytes are lost, the rest still decodes
 
 
-def _find_in_file(path: Path, want: dict, index: int) -> str | None:
-    """Return the body of the wanted document from one file, or None."""
+def _read(source: str) -> bytes | None:
+    """Return the bytes of a source file or archive member, None when gone or too large."""
+    split = split_member(source)
+    if split:
+        return read_member(*split)
+    path = Path(source)
     try:
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             return None
-        text = sgml.strip_pem(decode_bytes(path.read_bytes()))
+        return path.read_bytes()
     except OSError:
         return None
+
+
+def _find_in_file(source: str, want: dict, index: int) -> str | None:
+    """Return the body of the wanted document from one file (or member), or None."""
+    data = _read(source)
+    if data is None:
+        return None
+    text = sgml.strip_pem(decode_bytes(data))
     if sgml.looks_like_submission(text):
         raws = [d for s in sgml.split_submissions(text) for d in sgml.split_submission(s)[1]]
     elif sgml.looks_like_document(text):
         raws = list(sgml.iter_documents(text))
     else:
-        return text if want.get("filename") in (None, path.name) and index == 0 else None
+        name = location(source).name
+        return text if want.get("filename") in (None, name) and index == 0 else None
     return _pick(raws, want, index)
 
 

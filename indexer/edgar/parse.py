@@ -28,7 +28,7 @@ from indexer.edgar.model import (
     RawDocument,
 )
 from indexer.edgar.signatures import read_signers
-from indexer.edgar.sources import accession_from_path, form_from_path
+from indexer.edgar.sources import accession_from_path, form_from_path, location
 from indexer.edgar.states import state_code
 from indexer.edgar.text import (
     classify_html,
@@ -130,7 +130,7 @@ def header_only_notes(text: str, source: str) -> list[str]:
 
 def from_standalone(text: str, source: str) -> Filing:
     """Read a file that is one document without any SGML wrapper (HTML, XML, text)."""
-    raw = RawDocument(type=None, sequence=1, filename=Path(source).name, body=text)
+    raw = RawDocument(type=None, sequence=1, filename=location(source).name, body=text)
     markup = detect_markup(text)
     if markup == "html" and (reason := classify_html(text)):
         raise NotAFiling(reason)

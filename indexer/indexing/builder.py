@@ -19,16 +19,25 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from indexer.backend import BACKEND_FILE, DEFAULT_BACKEND, backend_name, writing
+from indexer.edgar.archives import ArchiveRead, Member, read_source
 from indexer.edgar.model import NotAFiling, ParseError, filing_id
 from indexer.edgar.parse import MAX_FILE_BYTES, merge, parse_bytes
-from indexer.edgar.sources import SourceFile, walk
+from indexer.edgar.sources import SourceFile, split_member, walk
+from indexer.indexing.archives import (
+    ARCHIVE_STATUS,
+    IN_FLIGHT,
+    ArchiveReader,
+    changed,
+    feed,
+    split_tasks,
+)
 from indexer.indexing.link import link_of, links
 from indexer.indexing.staging import Staging, local, unlink
 from indexer.indexing.verify import BUILD_CHECKS, verify_generation
@@ -121,14 +130,18 @@ class BuildReport:
 # ---------------------------------------------------------------- workers
 
 
-def parse_task(task: tuple[SourceFile, str | None]) -> FileResult:
-    """Read, hash and parse one file (runs in a worker process); never raises."""
+def parse_task(task: tuple[SourceFile | Member | ArchiveRead, str | None]) -> FileResult:
+    """Read, hash and parse one file or archive member (runs in a worker process); never
+    raises. The end of an archive's members gives the archive's own entry."""
     src, old_sha1 = task
     res = FileResult(src.path, src.size, src.mtime_ns)
+    if isinstance(src, ArchiveRead):
+        res.status, res.reason, res.notes = ARCHIVE_STATUS, src.problem, list(src.notes)
+        return res
     try:
         if src.size > MAX_FILE_BYTES:
             raise NotAFiling(f"file too large ({src.size >> 20} MB > {MAX_FILE_BYTES >> 20} MB)")
-        data = Path(src.path).read_bytes()
+        data = src.read() if isinstance(src, Member) else read_source(src.path)
         res.nbytes = len(data)
         res.sha1 = hashlib.sha1(data).hexdigest()
         if res.sha1 == old_sha1:
@@ -200,16 +213,21 @@ def _pool(jobs: int, lock_fd: int | None, **kwargs):
 
 
 def run_tasks(
-    tasks: list, jobs: int, on_result: Callable[[FileResult], None], lock_fd: int | None = None
+    tasks: Iterable, jobs: int, on_result: Callable[[FileResult], None], lock_fd: int | None = None
 ) -> None:
-    """Run parse tasks on `jobs` processes (in this process when jobs is 1)."""
-    if jobs <= 1 or len(tasks) <= 1:
+    """Run parse tasks on `jobs` processes (in this process when jobs is 1): a list all at
+    once, a lazy iterable (archive members, carrying their bytes) as the workers answer."""
+    lazy = not isinstance(tasks, list)
+    if jobs <= 1 or (not lazy and len(tasks) <= 1):
         for t in tasks:
             on_result(parse_task(t))
         return
     with _pool(jobs, lock_fd, maxtasksperchild=TASKS_PER_WORKER) as pool:
-        for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
-            on_result(res)
+        if lazy:
+            feed(pool, parse_task, tasks, on_result, IN_FLIGHT * jobs)
+        else:
+            for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
+                on_result(res)
         pool.close()  # done: let the workers exit, rather than terminate them mid-read
         pool.join()
 
@@ -236,6 +254,7 @@ class Build:
         self.lock_fd: int | None = None
         self.prev: Path | None = None  # the generation this build starts from
         self.relinked: dict[str, list[str]] = {}  # the new filing ids of files linking moved
+        self.gone: list[str] = []  # sources to drop (--prune); _parse adds archives' lost members
 
     def _extends(self, prev: Path) -> bool:
         """Tell whether this build can extend the previous generation: the same backend wrote
@@ -277,7 +296,7 @@ class Build:
         rep.files_seen = len(found)
         tasks = [(f, _sha1_of(prev_files, f.path)) for f in found if self._changed(f, prev_files)]
         rep.files_unchanged = len(found) - len(tasks)
-        gone = [p for p in prev_files if self.prune and not os.path.exists(p)]
+        gone = self._gone(prev_files)
         staging = Staging(gen / STAGING)
         try:
             started = time.monotonic()
@@ -316,36 +335,54 @@ class Build:
 
     @staticmethod
     def _changed(f: SourceFile, prev_files: dict) -> bool:
-        old = prev_files.get(f.path)
-        return old is None or (old.size, old.mtime_ns) != (f.size, f.mtime_ns)
+        return changed(f, prev_files.get(f.path))
+
+    def _gone(self, prev_files: dict) -> list[str]:
+        """Return the sources to drop with --prune: files gone, and members of archives gone
+        (the members gone from an archive still there are known once it is read: _parse)."""
+        if self.prune:
+            self.gone = [p for p in prev_files if not _exists(p)]
+        return self.gone
 
     def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> None:
-        bar = tqdm(
-            total=len(tasks), unit="file", file=sys.stderr, disable=not self.progress, leave=False
-        )
+        files, archives = split_tasks(tasks)
+        total = None if archives else len(files)  # an archive's members are counted as read
+        quiet = not self.progress
+        bar = tqdm(total=total, unit="file", file=sys.stderr, disable=quiet, leave=False)
 
         def on_result(res: FileResult) -> None:
             self.results[res.path] = res
             self.report.bytes_read += res.nbytes
             staging.add(res.path, res.parts)
             res.staged()
-            if res.status != "unchanged":
+            if res.status not in ("unchanged", ARCHIVE_STATUS):
                 self.report.files_parsed += 1
             if res.status == "skipped":
                 self.report.skipped.append((res.path, res.reason))
-            elif res.status == "failed":
+            elif res.status == "failed" or (res.status == ARCHIVE_STATUS and res.reason):
                 self.report.failed.append((res.path, res.reason))
             self.report.text_lost += [(res.path, note) for note in res.notes]
             bar.update(1)
             indexdir.checkpoint("parsing")
 
         try:
-            run_tasks(tasks, self.jobs, on_result, self.lock_fd)
+            run_tasks(files, self.jobs, on_result, self.lock_fd)
+            if archives:
+                self._read_archives(archives, prev_files, on_result)
         finally:
             bar.close()
         self.report.skipped.sort()
         self.report.failed.sort()
         self.report.text_lost.sort()
+
+    def _read_archives(self, archives: list, prev_files: dict, on_result: Callable) -> None:
+        """Parse the changed members of changed archives, and count what they held."""
+        reader = ArchiveReader(prev_files)
+        run_tasks(reader.tasks(archives), self.jobs, on_result, self.lock_fd)
+        self.report.files_seen += reader.seen
+        self.report.files_unchanged += reader.unchanged
+        if self.prune:
+            self.gone += reader.vanished  # in place: _build_into holds this list
 
     def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
         """Return ids whose filing must be rewritten: new, changed or vanished contributions."""
@@ -575,6 +612,14 @@ def build(
     """Build or update the index in `index_dir` from the files under `paths`."""
     jobs = jobs or os.cpu_count() or 1
     return Build(Path(index_dir), jobs, prune, rebuild, progress, backend).run(paths)
+
+
+def _exists(path: str) -> bool:
+    """Tell whether a source may still be there: its file, or the archive of a member."""
+    if os.path.exists(path):
+        return True
+    split = split_member(path)
+    return split is not None and os.path.exists(split[0])
 
 
 def _sha1_of(prev_files: dict, path: str) -> str | None:
