@@ -2,9 +2,10 @@
 
 Engine-neutral: one `SearchIndex` per process holds the serving generation open (see
 indexer/search/index.py), and a search is one call of its backend's `execute` (indexer/backend):
-the exact total, the page (from any offset) and the facet counts over the whole result set;
-then stored summaries, snippets and matched documents for the page's hits only, all bounded
-by the request's deadline.
+the exact total, the page (from any offset) and the facet counts over the whole result set
+(with `multiselect`, each facet with a selection is counted by one more, count-only call over
+the other filters); then stored summaries, snippets and matched documents for the page's hits
+only, all bounded by the request's deadline.
 """
 
 from __future__ import annotations
@@ -196,7 +197,8 @@ def execution(request: SearchRequest, parsed: ParsedQuery, start: float, **page)
 
 def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
     """Run a validated request on an opened generation: one backend call for total, page and
-    facets, then summaries and snippets for the page's hits only."""
+    facets (and one per selected facet with `multiselect`), then summaries and snippets for the
+    page's hits only."""
     parsed = parse_query(request.q, gen.lexicon())
     facets = tuple(FACET_NAMES) if request.facets else ()
     ex = execution(request, parsed, start, offset=request.first, limit=request.per_page,
