@@ -119,6 +119,22 @@ def test_show_all_companies_and_find_one(page):
     expect(page.locator("#facet-company a[data-more]")).to_have_count(1)
 
 
+def test_find_a_company_without_javascript(browser, base_url):
+    page = new_page(browser, base_url, java_script_enabled=False)
+    try:
+        page.goto("/search?form=8-K")
+        page.locator("#facet-company a[data-more]").click()
+        page.wait_for_url(re.compile(r"more=company"))
+        page.get_by_label("Find in Company").fill("apple")
+        page.get_by_role("button", name="Find").click()
+        page.wait_for_url(re.compile(r"find=apple"))
+        assert ("form", "8-K") in query_of(page.url)
+        labels = page.locator("#facet-company li[data-value]").all_inner_texts()
+        assert labels and all("apple" in text.lower() for text in labels)
+    finally:
+        page.context.close()
+
+
 def test_per_page_and_the_sort_applied(page):
     page.goto("/")
     expect(page.locator('nav.sorts [aria-current="true"]')).to_have_text("Newest")

@@ -112,6 +112,31 @@ def test_more_lists_a_facet_in_full(client):
     assert page.select_one("#facet-form a[data-more]")
 
 
+def test_find_narrows_the_full_list(client):
+    data = get_json(client, "/search.json?more=company&find=APPLE")
+    listed = data["facets"]["company"]["values"]
+    assert listed and all("apple" in v["label"].lower() for v in listed)
+    assert data["find"] == "APPLE"
+    assert len(data["facets"]["form"]["values"]) > 1  # the other facets are not narrowed
+    # ticking a value keeps the narrowed list; "Show fewer" drops both
+    assert ("find", "APPLE") in query_of(listed[0]["toggle_url"])
+    assert "find" not in dict(query_of(data["facets"]["company"]["less_url"]))
+    hidden = data["facets"]["company"]["find_hidden"]
+    assert hidden == [["more", "company"]]
+    form = get_html(client, "/search?more=company&find=apple&form=8-K").select_one(
+        "#facet-company form[data-facet-find]"
+    )
+    assert [(i["name"], i["value"]) for i in form.select("input[type=hidden]")] == [
+        ("form", "8-K"),
+        ("more", "company"),
+    ]
+    assert form.select_one("input[name=find]")["value"] == "apple"
+    assert get_json(client, "/search.json?find=apple")["find"] is None  # only with more
+    assert get_json(client, f"/search.json?more=company&find={'x' * 101}", 400)["error"].startswith(
+        "find:"
+    )
+
+
 @pytest.mark.parametrize("value", ["bogus", "company\x00", "x" * 50])
 def test_more_must_name_a_facet(client, value):
     data = get_json(client, f"/search.json?more={value}", 400)

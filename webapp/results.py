@@ -66,7 +66,15 @@ def facet_data(facet: dict, links: Links, expandable: bool = False) -> dict:
         "searchable": name in SEARCHABLE_FACETS,
         "more_url": links.expand(name) if expandable and facet["other_values"] else None,
         "less_url": links.expand(None) if expanded else None,
+        "find_hidden": links.pairs(find=None, page=1) if expanded else [],
     }
+
+
+def narrow_facet(facet: dict, find: str) -> dict:
+    """Keep the values of a facet whose label or value holds `find` (any case)."""
+    words = find.casefold()
+    values = [v for v in facet["values"] if words in f"{v['label']} {v['value']}".casefold()]
+    return {**facet, "values": values}
 
 
 def trim_facet(facet: dict, size: int) -> dict:
@@ -190,7 +198,7 @@ def results_data(
     back = links.state() if links.endpoint == "search.search" else None
     data["hits"] = [hit_data(h, req.q, back) for h in data["hits"]]
     data["facets"] = {n: facet_data(f, links, expandable) for n, f in data["facets"].items()}
-    data["more"] = links.more
+    data["more"], data["find"] = links.more, links.find
     data["active_filters"] = active_filters(req.filters, links)
     data["clear_filters_url"] = links.clear() if not req.filters.is_empty() else None
     data["sort_applied"] = applied_sort(result)

@@ -45,16 +45,32 @@ def url_value(value):
 class Links:
     """The links of one search page: its endpoint, path values and the request it shows."""
 
-    def __init__(self, endpoint: str, req: SearchRequest, more: str | None = None, **path_values):
+    def __init__(
+        self, endpoint: str, req: SearchRequest, more: str | None = None, find: str | None = None,
+        **path_values,
+    ):  # fmt: skip
         self.endpoint, self.req, self.path_values = endpoint, req, path_values
         self.more = more  # the facet listed in full (`more=`), kept by every link of the page
+        self.find = find if more else None  # the words narrowing that list (`find=`)
         # url_for once per page, not per link: a page prints hundreds of facet links
         self.base = url_for(endpoint, **path_values)
 
     def args(self, **changes) -> dict:
         """Return this page's query-string arguments with some request fields changed."""
         more = changes.pop("more", self.more)
-        return {**request_args(replace(self.req, **changes)), **({"more": more} if more else {})}
+        find = changes.pop("find", self.find) if more == self.more else None
+        kept = {"more": more, "find": find if more else None}
+        return {
+            **request_args(replace(self.req, **changes)),
+            **{k: v for k, v in kept.items() if v},
+        }
+
+    def pairs(self, **changes) -> list[list[str]]:
+        """Return this page's arguments, some changed, as (name, value) pairs for a form."""
+        args = self.args(**changes)
+        return [
+            [k, str(v)] for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])
+        ]
 
     def url(self, **changes) -> str:
         """Return this page's URL with some request fields changed."""

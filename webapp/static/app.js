@@ -82,12 +82,11 @@ document.addEventListener("keydown", function (event) {
   });
 })();
 
-// A facet listed in full gets a box that narrows its list as you type.
+// A facet listed in full gets a box that narrows its list as you type (Enter asks the server).
 (function () {
   document.querySelectorAll("[data-facet-find]").forEach(function (find) {
     var input = find.querySelector("input");
     var items = find.parentNode.querySelectorAll("li[data-value]");
-    find.hidden = false;
     input.addEventListener("input", function () {
       var words = input.value.toLowerCase().trim();
       items.forEach(function (li) {
