@@ -8,7 +8,7 @@ PORT ?= 5000
 # The shared corpus of real filings is indexed too when it sits beside the checkout
 CORPUS := $(wildcard ../shared/corpus)
 
-.PHONY: setup run build serve test lint bench bench-archives bench-fetch clean
+.PHONY: setup run build serve test lint bench bench-archives bench-fetch clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: setup
 test: setup lint
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/python -m pytest
+
+# The README's screenshots (docs/screenshots/*.png), written by the browser tests of the search page
+screenshots: setup
+	SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:randomly tests/test_ui_browser_state.py
 
 clean:
 	rm -rf $(VENV) $(INDEX_DIR)/gen-* $(INDEX_DIR)/CURRENT $(INDEX_DIR)/build.lock

@@ -35,7 +35,7 @@ from webapp.openapi import document
 
 ROOT = Path(__file__).resolve().parent.parent
 # Parameters of /search.json that are not filters
-NOT_FILTERS = {"q", "sort", "page", "per_page", "facet_size"}
+NOT_FILTERS = {"q", "sort", "page", "per_page", "facet_size", "more", "find"}
 # A valid value of each filter, found in the session index
 SAMPLE = {
     "forms": "8-K",

@@ -98,7 +98,7 @@ def test_search_parameters_are_those_the_app_reads():
     documented = {
         p["name"] for p in map(resolve, DOC["paths"]["/search.json"]["get"]["parameters"])
     }
-    read = {"q", "sort", "page", "per_page", "facet_size", *FILTER_PARAMS}
+    read = {"q", "sort", "page", "per_page", "facet_size", "more", "find", *FILTER_PARAMS}
     assert documented == read
 
 

@@ -85,7 +85,7 @@ def test_home_is_the_search_page_over_every_filing(client, corpus_records):
 def test_hits_link_filings_and_companies(client):
     data = get_json(client, "/search.json?q=caterpillar+retail&per_page=20")
     hit = next(h for h in data["hits"] if h["id"] == CATERPILLAR_8K)
-    assert hit["url"] == f"/filings/{CATERPILLAR_8K}?q=caterpillar+retail"
+    assert hit["url"] == f"/filings/{CATERPILLAR_8K}?q=caterpillar+retail&back=per_page%3D20"
     assert hit["company_url"] == "/companies/18230"
     assert hit["items"][0]["label"] == ("Item 2.02 Results of Operations and Financial Condition")
     page = get_html(client, "/search?q=caterpillar+retail&per_page=20")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import PurePath
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, request
+from werkzeug.datastructures import MultiDict
 
 from indexer.edgar.originals import Binary, document_sizes, load_binary, load_original
 from webapp import params, security, urls
@@ -23,6 +25,7 @@ bp = Blueprint("filings", __name__)
 
 VIEWS = ("text", "original")
 MAX_INLINE_IMAGE = 4 * 1024 * 1024  # decoded bytes of an image shown in the original view
+MAX_BACK = 2000  # characters of the search state a filing page carries back (`back=`)
 MAX_DOCUMENT = 10_000  # the highest `doc=` read (a submission holds far fewer documents)
 MISSING_ORIGINAL = "The original of this document is not available: its source file is gone."
 # Record fields a page shows as they are (paths of source files are never shown)
@@ -90,7 +93,7 @@ def heading(record: dict) -> str:
     return " · ".join([*known, name] if name else known) or record.get("accession") or "Filing"
 
 
-def exhibits_data(fid: str, record: dict, q: str) -> list[dict]:
+def exhibits_data(fid: str, record: dict, q: str, back: str | None = None) -> list[dict]:
     """Return the exhibits the filing lists, each linked to its document when the filing holds
     one of that type (an exhibit incorporated by reference has none)."""
     place: dict[str, int] = {}
@@ -99,24 +102,24 @@ def exhibits_data(fid: str, record: dict, q: str) -> list[dict]:
     out = []
     for e in record["exhibits"]:
         n = place.get(e["type"].upper())
-        out.append({**e, "url": urls.filing_url(fid, q=q, doc=n) if n else None})
+        out.append({**e, "url": urls.filing_url(fid, q=q, doc=n, back=back) if n else None})
     return out
 
 
-def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
+def filing_data(fid: str, record: dict, texts: list[str], q: str, back: str | None = None):
     """Return the metadata panel: the record's fields, filers and items with their links."""
     places = item_places(texts, record["items"])
     items = []
     for item in record["items"]:
         doc, anchor = places.get(item["normalized"], (None, None))
-        url = urls.filing_url(fid, q=q, doc=doc, _anchor=anchor) if doc else None
+        url = urls.filing_url(fid, q=q, doc=doc, back=back, _anchor=anchor) if doc else None
         items.append({**item, "label": item_label(item), "url": url})
     filers = [{**f, "url": urls.company_url(f["cik"])} for f in record["filers"]]
     signers = [{**s, "url": urls.search_url(signer_name=s["name"])} for s in record["signers"]]
     return {
         **{k: record.get(k) for k in SHOWN_FIELDS},
         "signers": signers,
-        "exhibits": exhibits_data(fid, record, q),
+        "exhibits": exhibits_data(fid, record, q, back),
         "heading": heading(record),
         "file_name": file_name(record),
         "id": fid,
@@ -126,7 +129,7 @@ def filing_data(fid: str, record: dict, texts: list[str], q: str) -> dict:
     }
 
 
-def documents_data(fid: str, record: dict, texts: list[str], highlights, q: str, current: int):
+def documents_data(fid, record, texts, highlights, q: str, current: int, back: str | None = None):
     """Return each document: what it is, where it is listed, its sizes, matches and links."""
     out = []
     sizes = document_sizes(record)
@@ -141,8 +144,8 @@ def documents_data(fid: str, record: dict, texts: list[str], highlights, q: str,
                 "chars": len(text),
                 "size": sizes[n - 1],
                 "matches": count_marks(text, highlights) if highlights else None,
-                "url": urls.filing_url(fid, q=q, doc=n),
-                "original_url": urls.filing_url(fid, q=q, doc=n, view="original"),
+                "url": urls.filing_url(fid, q=q, doc=n, back=back),
+                "original_url": urls.filing_url(fid, q=q, doc=n, view="original", back=back),
                 "current": n == current,
             }
         )
@@ -167,14 +170,14 @@ def default_document(documents: list[dict]) -> int:
     return 1
 
 
-def document_data(fid: str, doc: dict, text: str, record: dict, highlights, view: str, q: str):
+def document_data(fid, doc, text, record, highlights, view: str, q: str, back=None):
     """Return the document shown: its text blocks, or the frame of its sanitized original."""
     n = doc["n"]
     data = {
         **doc,
         "view": view,
-        "text_url": urls.filing_url(fid, q=q, doc=n),
-        "original_page_url": urls.filing_url(fid, q=q, doc=n, view="original"),
+        "text_url": urls.filing_url(fid, q=q, doc=n, back=back),
+        "original_page_url": urls.filing_url(fid, q=q, doc=n, view="original", back=back),
         "frame_url": urls.original_url(fid, n),
         "text": None,
     }
@@ -183,16 +186,32 @@ def document_data(fid: str, doc: dict, text: str, record: dict, highlights, view
     return data
 
 
+def back_state(args) -> str | None:
+    """Return the search a filing was opened from (`back=`, as Links.state writes it), read as
+    /search reads it and written anew; None when absent or when it is no valid search (a stale
+    link still opens the filing, its way back is then only its query)."""
+    raw = params.exact_arg(args, "back", MAX_BACK)
+    if raw is None:
+        return None
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=params.MAX_ARGS)
+        req = params.parse_search(MultiDict(pairs))
+    except (ApiError, ValueError):
+        return None
+    return urls.search_state(req)
+
+
 def filing_page(fid: str):
     """Parse the request, read the filing, render."""
     fid = params.filing_id(fid)
     q = params.query_arg(request.args)
     view = params.choice_arg(request.args, "view", VIEWS, "text")
+    back = back_state(request.args)
     loaded = load_filing(fid, q)
     if loaded is None:
         raise not_found()
     record, texts = loaded.record, loaded.texts
-    docs = documents_data(fid, record, texts, loaded.highlights, q, 0)
+    docs = documents_data(fid, record, texts, loaded.highlights, q, 0, back)
     n = params.int_arg(request.args, "doc", 1, MAX_DOCUMENT, default_document(docs))
     if n > max(1, len(docs)):
         raise ApiError(404, "no such document", f"this filing has {len(docs)} documents")
@@ -201,8 +220,8 @@ def filing_page(fid: str):
     document = None
     if docs:
         text = texts[n - 1] if n <= len(texts) else ""
-        document = document_data(fid, docs[n - 1], text, record, loaded.highlights, view, q)
-    filing = filing_data(fid, record, texts, q)
+        document = document_data(fid, docs[n - 1], text, record, loaded.highlights, view, q, back)
+    filing = filing_data(fid, record, texts, q, back)
     data = {
         "title": " · ".join(x for x in (filing["heading"], filing["accession"]) if x),
         "filing": filing,
@@ -212,7 +231,7 @@ def filing_page(fid: str):
         "files_open": document is not None and document["group"] in FILE_GROUPS,
         "document": document,
         "q": q,
-        "search_url": urls.search_url(q=q) if q else None,
+        "search_url": urls.back_url(q, back) if q or back else None,
         "sec_url": urls.sec_url(filing["accession"], filing["cik"]),
         "json_url": urls.filing_json_url(fid),
     }

@@ -168,6 +168,7 @@ def parse_search(args: MultiDict, exclude: tuple[str, ...] = ()) -> SearchReques
         page=int_arg(args, "page", 1, MAX_PAGE, 1),
         per_page=int_arg(args, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
         facet_size=int_arg(args, "facet_size", 1, MAX_WEB_FACET_SIZE, FACET_SIZE),
+        multiselect=True,  # a page's facets offer every value of a facet with a selection
     )
     try:
         req.validate()

@@ -15,6 +15,7 @@ from indexer.query.filters import Filters
 from indexer.query.formcats import category_choices
 from indexer.search.core import SORTS, SearchResult
 from webapp import urls
+from webapp.params import DEFAULT_PER_PAGE
 from webapp.urls import Links, url_value
 
 # How each sort is offered
@@ -25,6 +26,9 @@ SORT_LABELS = {
     "period": "Period",
     "company": "Company",
 }
+PER_PAGE_CHOICES = (10, 25, 50, 100)  # hits per page offered (EFTS shows 100)
+# Facets whose full list gets a box to search it (they run to hundreds of values)
+SEARCHABLE_FACETS = ("company", "sic", "state", "biz_state", "signer", "exhibit")
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)
 FORM_FIELDS = ("filed_from", "filed_to", "category")
@@ -39,24 +43,46 @@ def item_label(item: dict) -> str:
     return f"{number} {title}" if title else number
 
 
-def hit_data(hit: dict, q: str) -> dict:
-    """Add a hit's links and its items' labels."""
+def hit_data(hit: dict, q: str, back: str | None = None) -> dict:
+    """Add a hit's links (the filing's carries the search, `back`) and its items' labels."""
     return {
         **hit,
-        "url": urls.filing_url(hit["id"], q=q),
+        "url": urls.filing_url(hit["id"], q=q, back=back),
         "company_url": urls.company_url(hit["cik"]),
         "items": [{**i, "label": item_label(i)} for i in hit["items"]],
         "filers": [{**f, "url": urls.company_url(f["cik"])} for f in hit["filers"]],
         "matched_documents": [
-            {**d, "url": urls.filing_url(hit["id"], q=q, doc=d["n"], _anchor="first-match")}
+            {
+                **d,
+                "url": urls.filing_url(
+                    hit["id"], q=q, doc=d["n"], back=back, _anchor="first-match"
+                ),
+            }
             for d in hit["matched_documents"]
         ],
     }
 
 
-def facet_data(facet: dict, links: Links) -> dict:
-    """Add each facet value's toggle link."""
-    values = [{**v, "toggle_url": links.toggle(facet["name"], v["value"])} for v in facet["values"]]
+def facet_data(facet: dict, links: Links, expandable: bool = False) -> dict:
+    """Add each facet value's toggle link, and the links listing the facet in full or not."""
+    name = facet["name"]
+    values = [{**v, "toggle_url": links.toggle(name, v["value"])} for v in facet["values"]]
+    expanded = links.more == name
+    return {
+        **facet,
+        "values": values,
+        "expanded": expanded,
+        "searchable": name in SEARCHABLE_FACETS,
+        "more_url": links.expand(name) if expandable and facet["other_values"] else None,
+        "less_url": links.expand(None) if expanded else None,
+        "find_hidden": links.pairs(find=None, page=1) if expanded else [],
+    }
+
+
+def narrow_facet(facet: dict, find: str) -> dict:
+    """Keep the values of a facet whose label or value holds `find` (any case)."""
+    words = find.casefold()
+    values = [v for v in facet["values"] if words in f"{v['label']} {v['value']}".casefold()]
     return {**facet, "values": values}
 
 
@@ -138,6 +164,8 @@ def form_state(result: SearchResult, action: str) -> dict:
     ]
     if req.sort != "relevance":
         hidden.append(["sort", req.sort])
+    if req.per_page != DEFAULT_PER_PAGE:
+        hidden.append(["per_page", str(req.per_page)])
     return {
         "action": action,
         "q": req.q,
@@ -156,18 +184,42 @@ def suggestion_data(suggestion: dict, links: Links) -> dict:
     return {**suggestion, "url": links.query(q) if q else None, "companies": companies}
 
 
-def results_data(result: SearchResult, links: Links, action: str, max_page: int) -> dict:
-    """Return the data dict of a results page."""
+def applied_sort(result: SearchResult) -> str:
+    """Return the order the hits are in: relevance with nothing to rank by is newest first."""
+    unranked = result.query.query is None or all(h.score is None for h in result.hits)
+    return "newest" if result.request.sort == "relevance" and unranked else result.request.sort
+
+
+def sort_choices(result: SearchResult, links: Links) -> list[dict]:
+    """Offer every sort, the applied one selected (no relevance when nothing ranks)."""
+    applied = applied_sort(result)
+    return [
+        {"name": s, "label": SORT_LABELS[s], "url": links.sort(s), "selected": s == applied}
+        for s in SORTS
+        if s != "relevance" or applied == result.request.sort
+    ]
+
+
+def per_page_choices(per_page: int, links: Links) -> list[dict]:
+    """Offer the numbers of hits a page shows."""
+    return [{"n": n, "url": links.per_page(n), "selected": n == per_page} for n in PER_PAGE_CHOICES]
+
+
+def results_data(
+    result: SearchResult, links: Links, action: str, max_page: int, expandable: bool = False
+) -> dict:
+    """Return the data dict of a results page; `expandable`: facets link their full lists."""
     data = result.to_json()
     req = result.request
-    data["hits"] = [hit_data(h, req.q) for h in data["hits"]]
-    data["facets"] = {name: facet_data(f, links) for name, f in data["facets"].items()}
+    back = links.state() if links.endpoint == "search.search" else None
+    data["hits"] = [hit_data(h, req.q, back) for h in data["hits"]]
+    data["facets"] = {n: facet_data(f, links, expandable) for n, f in data["facets"].items()}
+    data["more"], data["find"] = links.more, links.find
     data["active_filters"] = active_filters(req.filters, links)
     data["clear_filters_url"] = links.clear() if not req.filters.is_empty() else None
-    data["sorts"] = [
-        {"name": s, "label": SORT_LABELS[s], "url": links.sort(s), "selected": s == req.sort}
-        for s in SORTS
-    ]
+    data["sort_applied"] = applied_sort(result)
+    data["sorts"] = sort_choices(result, links)
+    data["per_page_choices"] = per_page_choices(req.per_page, links)
     data["pagination"] = pagination(req.page, result.pages, links, max_page)
     data["count_text"] = count_text(result.total, req.page, req.per_page, len(result.hits))
     data["undated_note"] = undated_note(result.undated, links)

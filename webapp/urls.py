@@ -45,19 +45,53 @@ def url_value(value):
 class Links:
     """The links of one search page: its endpoint, path values and the request it shows."""
 
-    def __init__(self, endpoint: str, req: SearchRequest, **path_values):
+    def __init__(
+        self, endpoint: str, req: SearchRequest, more: str | None = None, find: str | None = None,
+        **path_values,
+    ):  # fmt: skip
         self.endpoint, self.req, self.path_values = endpoint, req, path_values
+        self.more = more  # the facet listed in full (`more=`), kept by every link of the page
+        self.find = find if more else None  # the words narrowing that list (`find=`)
         # url_for once per page, not per link: a page prints hundreds of facet links
         self.base = url_for(endpoint, **path_values)
 
+    def args(self, **changes) -> dict:
+        """Return this page's query-string arguments with some request fields changed."""
+        more = changes.pop("more", self.more)
+        find = changes.pop("find", self.find) if more == self.more else None
+        kept = {"more": more, "find": find if more else None}
+        return {
+            **request_args(replace(self.req, **changes)),
+            **{k: v for k, v in kept.items() if v},
+        }
+
+    def pairs(self, **changes) -> list[list[str]]:
+        """Return this page's arguments, some changed, as (name, value) pairs for a form."""
+        args = self.args(**changes)
+        return [
+            [k, str(v)] for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])
+        ]
+
     def url(self, **changes) -> str:
         """Return this page's URL with some request fields changed."""
-        args = request_args(replace(self.req, **changes))
+        args = self.args(**changes)
         return f"{self.base}?{urlencode(args, doseq=True)}" if args else self.base
 
     def json_url(self) -> str:
         """Return the URL of this page's JSON twin."""
-        return url_for(self.endpoint + "_json", **self.path_values, **request_args(self.req))
+        return url_for(self.endpoint + "_json", **self.path_values, **self.args())
+
+    def expand(self, facet: str | None) -> str:
+        """Return this page's URL with one facet listed in full (None: none)."""
+        return self.url(more=facet) + (f"#facet-{facet}" if facet else "")
+
+    def per_page(self, n: int) -> str:
+        """Return the URL showing n hits a page, from the page holding the current first hit."""
+        return self.url(per_page=n, page=self.req.first // n + 1)
+
+    def state(self) -> str | None:
+        """Return the whole search but its query text, for a filing page's way back (`back=`)."""
+        return search_state(self.req)
 
     def toggle(self, facet: str, value: str) -> str:
         """Return the URL that selects a facet value, or unselects it; back to page 1."""
@@ -85,9 +119,12 @@ class Links:
         return self.url(q=q, page=1)
 
 
-def filing_url(fid: str, q: str | None = None, doc: int | None = None, **extra) -> str:
-    """Return the URL of a filing's page; `q` carries the search terms to highlight."""
-    return url_for("filings.filing", fid=fid, q=q or None, doc=doc, **extra)
+def filing_url(
+    fid: str, q: str | None = None, doc: int | None = None, back: str | None = None, **extra
+) -> str:
+    """Return the URL of a filing's page; `q` carries the search terms to highlight, `back` the
+    rest of the search it was opened from (see Links.state)."""
+    return url_for("filings.filing", fid=fid, q=q or None, doc=doc, back=back or None, **extra)
 
 
 def filing_url_maker(**options) -> Callable[[str], str]:
@@ -111,6 +148,19 @@ def company_url(cik: str | None) -> str | None:
     if not cik or not cik.isdigit():
         return None
     return url_for("companies.company", cik=cik.lstrip("0") or "0")
+
+
+def search_state(req: SearchRequest) -> str | None:
+    """Return a search's arguments but its query text as a query string (None: nothing but the
+    query), which a filing page carries as `back=` to link the search it was opened from."""
+    args = {k: v for k, v in request_args(req).items() if k != "q"}
+    return urlencode(args, doseq=True) or None
+
+
+def back_url(q: str, state: str | None) -> str:
+    """Return the URL of the search a filing page was opened from: its query and its state."""
+    query = "&".join(x for x in (urlencode({"q": q}) if q else "", state or "") if x)
+    return url_for("search.search") + (f"?{query}" if query else "")
 
 
 def search_url(**args) -> str:

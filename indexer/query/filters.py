@@ -230,6 +230,17 @@ class Filters:
         new = tuple(v for v in values if v != value) if value in values else (*values, value)
         return replace(self, **{name: new})
 
+    def without_facet(self, facet: str) -> Filters:
+        """Return these filters without a facet's selected values (a form's exclusions stay:
+        no facet value selects them)."""
+        name = FACET_ATTR[facet]
+        kept = tuple(v for v in getattr(self, name) if name == "forms" and v.startswith("-"))
+        return replace(self, **{name: kept})
+
+    def faceted(self) -> tuple[str, ...]:
+        """Return the facets with a selected value, in FACET_ATTR's order."""
+        return tuple(f for f in FACET_ATTR if self.without_facet(f) != self)
+
     def dated(self) -> bool:
         """Tell whether a filing-date filter (dates or years) leaves out undated filings."""
         return bool(self.filed_from or self.filed_to or set(self.years) - {UNDATED})

@@ -2,9 +2,10 @@
 
 Engine-neutral: one `SearchIndex` per process holds the serving generation open (see
 indexer/search/index.py), and a search is one call of its backend's `execute` (indexer/backend):
-the exact total, the page (from any offset) and the facet counts over the whole result set;
-then stored summaries, snippets and matched documents for the page's hits only, all bounded
-by the request's deadline.
+the exact total, the page (from any offset) and the facet counts over the whole result set
+(with `multiselect`, each facet with a selection is counted by one more, count-only call over
+the other filters); then stored summaries, snippets and matched documents for the page's hits
+only, all bounded by the request's deadline.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from indexer.backend import SORTS, Execute, Reader
+from indexer.backend import SORTS, Execute, FacetCounts, Reader
 from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
 from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
@@ -42,6 +43,9 @@ class SearchRequest:
     offset: int | None = None  # the first hit's place in the ordering; else (page - 1) × per_page
     facets: bool = True
     facet_size: int = FACET_SIZE
+    # count each facet with a selection as if it were not applied (OR within a facet): one more
+    # backend call per such facet; off, every facet counts the result set itself (as EFTS does)
+    multiselect: bool = False
     snippets: bool = True
     time_limit: float = DEFAULT_TIME_LIMIT
 
@@ -195,7 +199,8 @@ def execution(request: SearchRequest, parsed: ParsedQuery, start: float, **page)
 
 def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
     """Run a validated request on an opened generation: one backend call for total, page and
-    facets, then summaries and snippets for the page's hits only."""
+    facets (and one per selected facet with `multiselect`), then summaries and snippets for the
+    page's hits only."""
     parsed = parse_query(request.q, gen.lexicon())
     facets = tuple(FACET_NAMES) if request.facets else ()
     ex = execution(request, parsed, start, offset=request.first, limit=request.per_page,
@@ -212,7 +217,11 @@ def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
             add_snippets(store, hit, parsed)
     shaped = {}
     if request.facets:
-        shaped = shape_facets(page.facets, request.filters, request.facet_size)
+        counts = page.facets
+        if request.multiselect:
+            apart, late = counts_apart(gen, ex, request.filters)
+            counts, cut = {**counts, **apart}, cut or late
+        shaped = shape_facets(counts, request.filters, request.facet_size)
         label_companies(store.db, shaped["company"])
     undated = count_undated(gen, ex, request.filters)
     return SearchResult(
@@ -244,6 +253,18 @@ def suggest_sources(gen: Reader, ex: Execute, store) -> Sources:
         return None if page.timed_out else page.total
 
     return Sources(gen.lexicon(), count, store.db)
+
+
+def counts_apart(gen: Reader, ex: Execute, filters: Filters) -> tuple[dict[str, FacetCounts], bool]:
+    """Count each facet with a selection over the result of the other filters alone, so its
+    other values keep their counts (one total-only backend call per such facet); say whether
+    one of them passed the deadline."""
+    out, late = {}, False
+    for facet in filters.faceted():
+        others = build_filters(filters.without_facet(facet))
+        page = gen.execute(replace(ex, filters=others, offset=0, limit=0, facets=(facet,)))
+        out[facet], late = page.facets[facet], late or page.timed_out
+    return out, late
 
 
 def count_undated(gen: Reader, ex: Execute, filters: Filters) -> int | None:

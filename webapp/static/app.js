@@ -87,5 +87,51 @@ document.addEventListener("keydown", function (event) {
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     event.preventDefault();
     step(event.key === "n" ? 1 : -1);
+// Results by keyboard: `j` / `k` focus the next / previous result's link (Enter opens it, as
+// any link); the result in focus is marked. Facet values are links acting as checkboxes, so
+// Space ticks them too. Without JavaScript, "Skip to results" and Tab do the same.
+(function () {
+  function typing(target) {
+    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+  function links() {
+    return Array.prototype.slice.call(document.querySelectorAll("ol.hits > li.hit h3 a"));
+  }
+  function move(step) {
+    var all = links();
+    if (!all.length) return;
+    var at = all.indexOf(document.activeElement);
+    var next = at < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, at + step));
+    all[next].focus();
+    all[next].closest("li.hit").scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      move(event.key === "j" ? 1 : -1);
+    } else if (event.key === " " && event.target.matches('a[role="checkbox"]')) {
+      event.preventDefault();
+      event.target.click();
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    document.querySelectorAll("li.hit.current").forEach(function (li) { li.classList.remove("current"); });
+    var hit = event.target.closest && event.target.closest("ol.hits > li.hit");
+    if (hit) hit.classList.add("current");
+  });
+})();
+
+// A facet listed in full gets a box that narrows its list as you type (Enter asks the server).
+(function () {
+  document.querySelectorAll("[data-facet-find]").forEach(function (find) {
+    var input = find.querySelector("input");
+    var items = find.parentNode.querySelectorAll("li[data-value]");
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().trim();
+      items.forEach(function (li) {
+        li.hidden = words !== "" && li.textContent.toLowerCase().indexOf(words) < 0;
+      });
+    });
   });
 })();
