@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.backend.whoosh import open_whoosh
+from indexer.backend import BACKENDS, DEFAULT_BACKEND
 from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
 
 
@@ -32,13 +33,32 @@ pytest_runtest_call = pytest.hookimpl(wrapper=True)(skip_missing_shared)
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory):
-    """Build the shared corpus into an index directory once per session; return the directory."""
-    require_corpus()
-    root = tmp_path_factory.mktemp("corpus-index")
-    report = build([str(CORPUS)], root, jobs=2)
-    assert report.filings_total > 0, "the shared corpus gave no filings"
-    return root
+def corpus_builds(tmp_path_factory):
+    """Return a function: backend name → an index directory of the shared corpus it wrote
+    (each built once per session, when first asked for)."""
+    built: dict[str, object] = {}
+
+    def index_of(backend: str = DEFAULT_BACKEND):
+        require_corpus()
+        if backend not in built:
+            root = tmp_path_factory.mktemp(f"corpus-index-{backend}")
+            report = build([str(CORPUS)], root, jobs=2, backend=backend)
+            assert report.filings_total > 0, "the shared corpus gave no filings"
+            built[backend] = root
+        return built[backend]
+
+    return index_of
+
+
+@pytest.fixture(scope="session")
+def corpus_index(request, corpus_builds):
+    """Return the shared corpus's index directory: Whoosh's, or the backend a module names with
+    `pytestmark = ON_BOTH_BACKENDS` (each test then runs on both)."""
+    return corpus_builds(getattr(request, "param", DEFAULT_BACKEND))
+
+
+# A module's mark running its tests on an index of every backend (see corpus_index)
+ON_BOTH_BACKENDS = pytest.mark.parametrize("corpus_index", BACKENDS, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -54,12 +74,11 @@ def some_index(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_records(corpus_index) -> dict[str, dict]:
     """Return the parsed record of every filing in the session index by filing id."""
-    _ix, store = open_whoosh(indexdir.require_generation(corpus_index))
+    store = Store(indexdir.require_generation(corpus_index), readonly=True)
     try:
         return dict(zip(store.filing_ids(), store.records(), strict=True))
     finally:
         store.close()
-        _ix.close()
 
 
 @pytest.fixture(scope="module")

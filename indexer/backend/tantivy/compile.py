@@ -7,7 +7,7 @@ score of 0, as in the Whoosh backend's ranking, which scores text words only.
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from itertools import pairwise
+from itertools import accumulate, pairwise, product
 
 import tantivy
 from tantivy import Occur, Query
@@ -16,6 +16,7 @@ from indexer.backend.tantivy.lexicon import TantivyLexicon, term_field
 from indexer.backend.tantivy.schema import DATES, TEXT_FIELDS, days
 from indexer.query import nodes as N
 
+MAX_GAP_PHRASES = 64  # exact phrases one near phrase becomes, at most
 MAX_PREFIX_TERMS = 1_000  # terms a Prefix node (exhibit types, no-lexicon wildcards) expands to
 
 
@@ -55,17 +56,31 @@ class Compiler:
 
     @compile.register
     def _(self, node: N.Phrase) -> Query:
-        words, slop = list(node.words), max(node.slop - 1, 0)
-        q = Query.phrase_query(self.schema, node.fieldname, words, slop * (len(words) - 1))
-        if slop and len(words) > 2:
-            # tantivy bounds the sum of the gaps, Whoosh each gap: each pair of neighbours
-            # must be near too (see docs/backends.md for what still differs)
-            pairs = [
-                Query.phrase_query(self.schema, node.fieldname, list(p), slop)
-                for p in pairwise(words)
-            ]
-            q = Query.boolean_query([(Occur.Must, x) for x in [q, *pairs]])
+        q = self.phrase(node.fieldname, list(node.words), node.slop)
         return Query.boost_query(q, node.boost) if node.boost != 1.0 else q
+
+    def phrase(self, field: str, words: list[str], slop: int) -> Query:
+        """Return words in order, each 1 to `slop` positions after the one before (Whoosh's
+        rule). tantivy's own slop bounds the distance to the exact places in either direction
+        (Lucene's rule: "income net" matches "net income"~3), so a near phrase is an OR of
+        exact phrases with every allowed gap; beyond MAX_GAP_PHRASES of them, tantivy's slop
+        with each neighbouring pair near too (a superset, docs/backends.md)."""
+        gaps = list(product(range(1, slop + 1), repeat=len(words) - 1))
+        if slop <= 1 or len(gaps) <= MAX_GAP_PHRASES:
+            exact = [self.placed(field, words, g) for g in gaps]
+            return (
+                exact[0]
+                if len(exact) == 1
+                else Query.boolean_query([(Occur.Should, x) for x in exact])
+            )
+        q = Query.phrase_query(self.schema, field, words, (slop - 1) * (len(words) - 1))
+        pairs = [Query.phrase_query(self.schema, field, list(p), slop - 1) for p in pairwise(words)]
+        return Query.boolean_query([(Occur.Must, x) for x in [q, *pairs]])
+
+    def placed(self, field: str, words: list[str], gaps: tuple[int, ...]) -> Query:
+        """Return the exact phrase of words at these distances from each other."""
+        offsets = [0, *accumulate(gaps)]
+        return Query.phrase_query(self.schema, field, list(zip(offsets, words, strict=True)), 0)
 
     @compile.register
     def _(self, node: N.Prefix) -> Query:

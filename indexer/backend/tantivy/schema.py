@@ -26,7 +26,7 @@ check_tantivy()
 TOKEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[.\-/']\w+)*"
 # A `_parts` field's words: a plain number whole ("1,234.56", "7.01", whose parts Whoosh does not
 # index either), else each alphanumeric run: "10-k/a" → "10", "k", "a"
-PART = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)+|[^\W_]+"
+PART = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\d+(?:\.\d+)+\b|[^\W_]+"
 TOKENIZERS = {"edgar_tokens": TOKEN, "edgar_parts": PART}
 
 TEXT_FIELDS = ("body", "company", "signer", "exhibit")
