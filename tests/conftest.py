@@ -52,13 +52,15 @@ def corpus_builds(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def corpus_index(request, corpus_builds):
-    """Return the shared corpus's index directory: Whoosh's, or the backend a module names with
-    `pytestmark = ON_BOTH_BACKENDS` (each test then runs on both)."""
+    """Return the shared corpus's index directory: Whoosh's, or in a module that sets
+    `ON_BOTH_BACKENDS = True`, each backend's in turn (see pytest_generate_tests)."""
     return corpus_builds(getattr(request, "param", DEFAULT_BACKEND))
 
 
-# A module's mark running its tests on an index of every backend (see corpus_index)
-ON_BOTH_BACKENDS = pytest.mark.parametrize("corpus_index", BACKENDS, indirect=True)
+def pytest_generate_tests(metafunc):
+    """Run a test of the corpus index once per backend where its module asks for it."""
+    if "corpus_index" in metafunc.fixturenames and getattr(metafunc.module, "ON_BOTH_BACKENDS", 0):
+        metafunc.parametrize("corpus_index", BACKENDS, indirect=True)
 
 
 @pytest.fixture(scope="session")
