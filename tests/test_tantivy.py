@@ -9,18 +9,25 @@ give the same sequence of dates. Also: tantivy's tokens are query/tokens.py's, `
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import shutil
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from indexer.indexing import verify as verify_mod
+from indexer.indexing.builder import build
 from indexer.query.filters import Filters
 from indexer.query.tokens import TOKEN_RE, compound_parts
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.search.facets import MAX_FACET_SIZE
+from indexer.search.stats import index_stats, tree_bytes
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
+from tests.corpus import COVER
 
 QUERIES = [
     "revenue",  # a word with stem variants
@@ -192,3 +199,58 @@ def test_a_near_phrase_with_a_compounds_part_is_a_known_difference(indexes):
     q = '"stock option"~3'
     w, t = (set(all_ids(indexes[b], q)) for b in ("whoosh", "tantivy"))
     assert t <= w
+
+
+# ---------------------------------------------------------------- generations on disk
+
+
+def changing_source(tmp_path) -> tuple[Path, list[Path]]:
+    """Copy a few real 8-Ks to change between builds."""
+    src = tmp_path / "src"
+    shutil.copytree(COVER / "320193", src)
+    return src, sorted(p for p in src.rglob("*.txt"))
+
+
+def file_digests(gen: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha1(f.read_bytes()).hexdigest() for f in gen.iterdir() if f.is_file()}
+
+
+def test_an_incremental_build_never_writes_into_the_previous_generation(tmp_path):
+    src, files = changing_source(tmp_path)
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=1, backend="tantivy")
+    old = indexdir.require_generation(root)
+    before = file_digests(old)
+    assert {"meta.json", ".managed.json"} <= set(before)
+    files[0].write_bytes(files[0].read_bytes() + b"\n")  # one filing re-indexed
+    report = build([str(src)], root, jobs=2, backend="tantivy")
+    assert report.filings_updated == 1
+    new = indexdir.require_generation(root)
+    assert new != old and old.is_dir()  # the previous generation is kept (readers may hold it)
+    assert file_digests(old) == before
+    assert (new / "meta.json").stat().st_ino != (old / "meta.json").stat().st_ino
+
+
+def test_repeated_builds_do_not_grow_the_index_directory(tmp_path):
+    """paperless-ngx issue 13679: old segment files never removed. Here, 20 incremental builds
+    each replacing a filing: merged-away segments and old generations are collected."""
+    src, files = changing_source(tmp_path)
+    root = tmp_path / "index"
+    build([str(src)], root, jobs=2, backend="tantivy")
+    sizes, segments = [], []
+    for k in range(20):
+        f = files[k % len(files)]
+        f.write_bytes(f.read_bytes() + b"\n")
+        build([str(src)], root, jobs=2, backend="tantivy")
+        gen = indexdir.require_generation(root)
+        live = json.loads((gen / "meta.json").read_text())["segments"]
+        ids = {s["segment_id"].replace("-", "") for s in live}
+        stray = [p.name for p in gen.glob("*.*") if len(p.stem) == 32 and p.stem not in ids]
+        assert not stray, f"files of no live segment: {stray}"
+        assert not list(gen.glob("tantivy-sink-*"))
+        sizes.append(tree_bytes(root))
+        segments.append(len(live))
+    assert len(list(root.glob("gen-*"))) <= 2  # the serving one and the one before
+    assert max(segments) <= 12  # merged as they pile up (tantivy merges 8 at a time)
+    assert max(sizes[10:]) <= 1.5 * max(sizes[:10]), sizes
+    assert index_stats(root)["disk"]["index_dir_bytes"] == sizes[-1]
