@@ -2,8 +2,9 @@
 
 Text is tokenized by tantivy (Rust) with the rules of `query/tokens.py`: each text field is
 indexed twice, as whole tokens with positions (phrases, compounds such as "10-k/a") and as its
-`_parts` twin, every alphanumeric word with frequencies only (a plain word matches where it
-stands alone or inside a compound, as Whoosh's compound parts do). Exact values are raw terms,
+`_parts` twin, every alphanumeric run with frequencies only (a plain word matches where it
+stands alone or inside a compound, as Whoosh's compound parts do; a number's digits also inside
+a plain number, "7" in "7.01", which Whoosh does not split). Exact values are raw terms,
 the facet ones fast fields; dates are days since 1970 (ranges and sorts); the stored summary is
 JSON bytes. No text is stored: the side store holds it.
 """
@@ -24,10 +25,7 @@ check_tantivy()
 # query/tokens.py's TOKEN without its look-ahead and possessive repeats, which tantivy's regex
 # engine lacks (the same tokens: tests/test_tantivy.py): "1,234.56", "10-k/a", "u.s.c", "word"
 TOKEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[.\-/']\w+)*"
-# A `_parts` field's words: a plain number whole ("1,234.56", "7.01", whose parts Whoosh does not
-# index either), else each alphanumeric run: "10-k/a" → "10", "k", "a"
-PART = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\d+(?:\.\d+)+\b|[^\W_]+"
-TOKENIZERS = {"edgar_tokens": TOKEN, "edgar_parts": PART}
+TOKENS, PARTS_TOKENIZER = "edgar_tokens", "edgar_parts"  # the analyzers' registered names
 
 TEXT_FIELDS = ("body", "company", "signer", "exhibit")
 PARTS = "_parts"  # a text field's twin of alphanumeric words
@@ -41,16 +39,18 @@ COMPANY_SORT = "company_sort"  # the primary filer's name, case-folded: the comp
 EPOCH = datetime(1970, 1, 1)
 
 
-def analyzer(pattern: str):
-    """Return a tantivy analyzer: regex tokens, lower case."""
-    tokenizer = tantivy.Tokenizer.regex(pattern)
+def analyzer(pattern: str | None = None):
+    """Return a tantivy analyzer: regex tokens, lower case; without a pattern, tantivy's simple
+    tokenizer (each alphanumeric run: "10-k/a" → "10", "k", "a"), which is 3-4 times faster
+    than its regex tokenizer (measured: 12.4 vs 2.8 MB/s, one field, freqs only)."""
+    tokenizer = tantivy.Tokenizer.regex(pattern) if pattern else tantivy.Tokenizer.simple()
     return tantivy.TextAnalyzerBuilder(tokenizer).filter(tantivy.Filter.lowercase()).build()
 
 
 def register(index: tantivy.Index) -> None:
     """Register the analyzers on an opened index (needed on every open, to read or write)."""
-    for name, pattern in TOKENIZERS.items():
-        index.register_tokenizer(name, analyzer(pattern))
+    index.register_tokenizer(TOKENS, analyzer(TOKEN))
+    index.register_tokenizer(PARTS_TOKENIZER, analyzer())
 
 
 def build_schema() -> tantivy.Schema:
@@ -59,8 +59,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_bytes_field("summary", stored=True)
     for name in TEXT_FIELDS:
-        sb.add_text_field(name, tokenizer_name="edgar_tokens", index_option="position")
-        sb.add_text_field(name + PARTS, tokenizer_name="edgar_parts", index_option="freq")
+        sb.add_text_field(name, tokenizer_name=TOKENS, index_option="position")
+        sb.add_text_field(name + PARTS, tokenizer_name=PARTS_TOKENIZER, index_option="freq")
     for name in KEYWORDS:
         sb.add_text_field(name, fast=name in FAST, tokenizer_name="raw", index_option="basic")
     sb.add_text_field(COMPANY_SORT, fast=True, tokenizer_name="raw", index_option="basic")
