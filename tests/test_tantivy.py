@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,35 @@ def test_repeated_builds_do_not_grow_the_index_directory(tmp_path):
     assert max(segments) <= 12  # merged as they pile up (tantivy merges 8 at a time)
     assert max(sizes[10:]) <= 1.5 * max(sizes[:10]), sizes
     assert index_stats(root)["disk"]["index_dir_bytes"] == sizes[-1]
+
+
+def test_a_facet_beyond_the_bucket_limit_is_counted_exactly_in_parts(tmp_path):
+    """tantivy refuses an aggregation of more than 65,000 buckets: such a facet is counted in
+    parts by the values' last characters, and the counts are still exact."""
+    import tantivy
+
+    from indexer.backend.tantivy.facets import count_facets
+    from indexer.backend.tantivy.writer import open_index
+
+    index = open_index(tmp_path, fresh=True)
+    writer = index.writer(100_000_000, 1)
+    expected = Counter()
+    for i in range(90_000):
+        doc = tantivy.Document()
+        doc.add_text("id", f"f{i}")
+        if i % 10:  # every tenth filing has no company
+            key = f"{i % 85_000:010d}" if i % 7 else f"NAME {i % 500}"
+            doc.add_text("company_key", key)
+            expected[key] += 1
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+    everything = tantivy.Query.all_query()
+    assert len(expected) > 65_000
+    with pytest.raises(ValueError, match="bucket limit"):
+        searcher.aggregate(everything, {"f": {"terms": {"field": "company_key", "size": 1 << 31}}})
+    found = count_facets(searcher, everything, 90_000, [("company", "company_key")])["company"]
+    assert found.counts == expected
+    assert found.missing == 9_000
