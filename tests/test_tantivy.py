@@ -282,3 +282,19 @@ def test_a_facet_beyond_the_bucket_limit_is_counted_exactly_in_parts(tmp_path):
     found = count_facets(searcher, everything, 90_000, [("company", "company_key")])["company"]
     assert found.counts == expected
     assert found.missing == 9_000
+
+
+def test_a_passed_deadline_leaves_steps_out_and_says_so(corpus_builds):
+    from indexer.backend import Execute, open_generation
+    from indexer.query import nodes as N
+
+    gen = open_generation(indexdir.require_generation(corpus_builds("tantivy")))
+    try:
+        q = N.Term("body", "revenue")
+        done = gen.execute(Execute(query=q, facets=("form",)))
+        assert done.total > 0 and done.hits and done.facets["form"].counts
+        assert not done.timed_out
+        late = gen.execute(Execute(query=q, facets=("form",), deadline=0.0))
+        assert late.timed_out and not late.hits and not late.facets["form"].counts
+    finally:
+        gen.close()

@@ -97,7 +97,8 @@ class Generation:
 
     def execute(self, ex: Execute) -> Page:
         """Count, take the slice asked for, and count facets over every match; the deadline is
-        checked between these steps (tantivy has none of its own)."""
+        checked between these steps (tantivy has none of its own), and `timed_out` says a step
+        was left out (not that the answer finished late)."""
         if time.monotonic() > ex.deadline:
             return Page(0, [], {name: FacetCounts() for name in ex.facets}, True)
         q = self._query(ex)
@@ -105,7 +106,7 @@ class Generation:
         if ex.facets and time.monotonic() > ex.deadline:
             return Page(total, hits, {name: FacetCounts() for name in ex.facets}, True)
         facets = count_facets(self.searcher, q, total, [(n, FACET_FIELDS[n]) for n in ex.facets])
-        return Page(total, hits, facets, time.monotonic() > ex.deadline)
+        return Page(total, hits, facets, False)
 
     def _query(self, ex: Execute) -> Query:
         """Return the query and the filters as one tantivy query; only the query scores."""
