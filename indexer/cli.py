@@ -129,6 +129,12 @@ def stats(index_dir, as_json) -> None:
         click.echo(json.dumps(s, indent=2))
         return
     click.echo(f"{s['filings']} filings in {s['index_dir']} ({s['index_bytes'] / 2**20:.1f} MB)")
+    d, mb = s["disk"], 2**20
+    click.echo(
+        f"disk ({d['backend']}): engine {d['engine_bytes'] / mb:.1f} MB, side store "
+        f"{d['side_store_bytes'] / mb:.1f} MB, {d['bytes_per_text_char']} bytes per text "
+        f"character; index directory {d['index_dir_bytes'] / mb:.1f} MB (every generation kept)"
+    )
     for title, key in (("form", "by_form"), ("year", "by_year"), ("company", "by_company")):
         click.echo(f"\nby {title}:")
         for k, v in s[key].items():

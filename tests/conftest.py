@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.backend.whoosh import open_whoosh
+from indexer.backend import BACKENDS, DEFAULT_BACKEND
 from indexer.indexing.builder import build
 from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, EXAMPLES, HAS_CORPUS, NEEDS_CORPUS, SHARED, require_corpus
 
 
@@ -32,13 +33,34 @@ pytest_runtest_call = pytest.hookimpl(wrapper=True)(skip_missing_shared)
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory):
-    """Build the shared corpus into an index directory once per session; return the directory."""
-    require_corpus()
-    root = tmp_path_factory.mktemp("corpus-index")
-    report = build([str(CORPUS)], root, jobs=2)
-    assert report.filings_total > 0, "the shared corpus gave no filings"
-    return root
+def corpus_builds(tmp_path_factory):
+    """Return a function: backend name → an index directory of the shared corpus it wrote
+    (each built once per session, when first asked for)."""
+    built: dict[str, object] = {}
+
+    def index_of(backend: str = DEFAULT_BACKEND):
+        require_corpus()
+        if backend not in built:
+            root = tmp_path_factory.mktemp(f"corpus-index-{backend}")
+            report = build([str(CORPUS)], root, jobs=2, backend=backend)
+            assert report.filings_total > 0, "the shared corpus gave no filings"
+            built[backend] = root
+        return built[backend]
+
+    return index_of
+
+
+@pytest.fixture(scope="session")
+def corpus_index(request, corpus_builds):
+    """Return the shared corpus's index directory: Whoosh's, or in a module that sets
+    `ON_BOTH_BACKENDS = True`, each backend's in turn (see pytest_generate_tests)."""
+    return corpus_builds(getattr(request, "param", DEFAULT_BACKEND))
+
+
+def pytest_generate_tests(metafunc):
+    """Run a test of the corpus index once per backend where its module asks for it."""
+    if "corpus_index" in metafunc.fixturenames and getattr(metafunc.module, "ON_BOTH_BACKENDS", 0):
+        metafunc.parametrize("corpus_index", BACKENDS, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -54,12 +76,11 @@ def some_index(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_records(corpus_index) -> dict[str, dict]:
     """Return the parsed record of every filing in the session index by filing id."""
-    _ix, store = open_whoosh(indexdir.require_generation(corpus_index))
+    store = Store(indexdir.require_generation(corpus_index), readonly=True)
     try:
         return dict(zip(store.filing_ids(), store.records(), strict=True))
     finally:
         store.close()
-        _ix.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from whoosh.qparser import QueryParser
 
-from indexer.backend.whoosh import open_whoosh
+from indexer.backend import BACKENDS, DEFAULT_BACKEND, open_generation
 from indexer.backend.whoosh.schema import filing_id
 from indexer.cli import main
 from indexer.edgar.parse import merge, parse_path
-from indexer.indexing.builder import build
+from indexer.indexing.builder import build as build_index
 from indexer.indexing.verify import verify
+from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.store import generations as indexdir
 from indexer.store.sidestore import Store
 from tests.corpus import CORPUS, COVER, EDGARTOOLS, SEED, needs_corpus
@@ -44,27 +44,44 @@ def copy_into(dest: Path, files: list[Path]) -> list[Path]:
     return out
 
 
+@pytest.fixture(autouse=True, params=BACKENDS)
+def backend(request, monkeypatch) -> str:
+    """Run every test of this module with builds of each backend (see `build` below)."""
+    monkeypatch.setattr(sys.modules[__name__], "BACKEND", request.param)
+    return request.param
+
+
+BACKEND = DEFAULT_BACKEND  # the backend `build` writes: set per test by the fixture above
+
+
+def build(paths, root, **kw):
+    """Build with the backend of the running test."""
+    return build_index(paths, root, backend=BACKEND, **kw)
+
+
 def serving_ids(root: Path) -> list[str]:
-    ix, store = open_whoosh(indexdir.require_generation(root))
+    gen = open_generation(indexdir.require_generation(root))
+    store = Store(gen.path, readonly=True)
     try:
-        with ix.searcher() as s:
-            ids = sorted(doc["id"] for doc in s.all_stored_fields())
+        counts = gen.doc_ids()
+        ids = sorted(counts)
+        assert set(counts.values()) <= {1}, "a filing indexed twice"
         assert ids == sorted(store.filing_ids()), "index and side store disagree"
         return ids
     finally:
         store.close()
-        ix.close()
+        gen.close()
 
 
 def search_ids(root: Path, text: str) -> list[str]:
-    ix, store = open_whoosh(indexdir.require_generation(root))
+    index = SearchIndex(root)
     try:
-        with ix.searcher() as s:
-            q = QueryParser("body", ix.schema).parse(text)
-            return sorted(hit["id"] for hit in s.search(q, limit=None))
+        req = SearchRequest(q=text, per_page=100, facets=False, snippets=False, time_limit=30.0)
+        found = search(index, req)
+        assert found.total <= 100
+        return sorted(h.id for h in found.hits)
     finally:
-        store.close()
-        ix.close()
+        index.close()
 
 
 def test_build_counts_and_idempotent_rerun(tmp_path):
@@ -253,7 +270,17 @@ def test_second_concurrent_build_is_refused(tmp_path):
     try:
         started = time.monotonic()
         run = subprocess.run(
-            [sys.executable, "-m", "indexer.cli", "build", str(SEED), "--index-dir", str(root)],
+            [
+                sys.executable,
+                "-m",
+                "indexer.cli",
+                "build",
+                str(SEED),
+                "--index-dir",
+                str(root),
+                "--backend",
+                BACKEND,
+            ],
             capture_output=True,
             text=True,
         )
@@ -273,7 +300,7 @@ def test_killed_build_leaves_previous_index_serving(tmp_path):
     before = indexdir.current_generation(root)
     proc = subprocess.Popen(
         [sys.executable, "-m", "indexer.cli", "build", str(CORPUS), "--index-dir", str(root),
-         "--jobs", "1"],
+         "--jobs", "1", "--backend", BACKEND],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -304,7 +331,9 @@ def test_parallel_segments_hold_the_same_filings_as_one_writer(tmp_path, monkeyp
     assert (two.filings_total, two.duplicates_merged) == (one.filings_total, one.duplicates_merged)
     assert serving_ids(tmp_path / "two") == serving_ids(tmp_path / "one")
     gen = indexdir.require_generation(tmp_path / "two")
-    assert len(list(gen.glob("*.trm"))) == 2  # one segment (its term file) per worker
+    term_files = {"whoosh": "*.trm", "tantivy": "*.term"}[BACKEND]
+    assert len(list(gen.glob(term_files))) == 2  # one segment (its term file) per worker
+    assert not list(gen.glob("tantivy-sink-*"))  # tantivy sinks' segments were moved in
     assert not list(gen.glob("shard-*"))  # worker shards were absorbed into the store
     for word in ("iphone", "dividend", "cupertino"):
         assert search_ids(tmp_path / "two", word) == search_ids(tmp_path / "one", word)
@@ -348,7 +377,9 @@ def test_a_generation_failing_verify_is_never_swapped_in(tmp_path):
     store.commit()
     store.close()
     copy_into(tmp_path / "src", SMALL[3:])
-    result = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "--index-dir", str(root)])
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path / "src"), "--index-dir", str(root), "--backend", BACKEND]
+    )
     assert result.exit_code == 1, result.output
     assert "failed verification and was not swapped in" in result.output
     assert "ids:" in result.output

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.backend import BACKENDS, DEFAULT_BACKEND
 from indexer.cli import EXIT_BUSY
 from indexer.indexing.verify import verify
 from indexer.search.core import SearchIndex, SearchRequest, search
@@ -62,6 +63,7 @@ class Scene:
     before_ids: list[str]
     reference: dict[str, dict]  # a clean build of the final state: filing id → record
     seconds: dict[str, float]  # uninterrupted build time per mode
+    backend: str  # the backend every build of the scene writes
 
 
 def copy_tree(src: Path, dest: Path, keep=lambda p: True) -> None:
@@ -93,16 +95,17 @@ def make_final_state(src: Path) -> None:
     next((src / "sec-edgar-filings").rglob("*.txt")).unlink()
 
 
-def build_cmd(src: Path, root: Path, mode: str) -> list[str]:
+def build_cmd(src: Path, root: Path, mode: str, backend: str = DEFAULT_BACKEND) -> list[str]:
     cmd = [sys.executable, "-c", BOOT, "build", str(src), "--index-dir", str(root), "--jobs", "2"]
+    cmd += ["--backend", backend]
     return cmd + {"first": [], "rebuild": ["--rebuild"], "incremental": ["--prune"]}[mode]
 
 
-def run_build(src: Path, root: Path, mode: str) -> float:
+def run_build(src: Path, root: Path, mode: str, backend: str = DEFAULT_BACKEND) -> float:
     """Run one uninterrupted build; return its wall time."""
     start = time.monotonic()
     done = subprocess.run(
-        build_cmd(src, root, mode), capture_output=True, text=True, timeout=TIMEOUT
+        build_cmd(src, root, mode, backend), capture_output=True, text=True, timeout=TIMEOUT
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return time.monotonic() - start
@@ -127,22 +130,23 @@ def fresh_copy(index: Path | None, dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Scene:
-    base = tmp_path_factory.mktemp("crash")
+@pytest.fixture(scope="module", params=BACKENDS)
+def scene(request, tmp_path_factory) -> Scene:
+    backend = request.param
+    base = tmp_path_factory.mktemp(f"crash-{backend}")
     src = base / "src"
     make_initial_state(src)
     before = base / "before"
-    run_build(src, before, "first")
+    run_build(src, before, "first", backend)
     before_ids = sorted(records(before))
     make_final_state(src)
     reference = base / "reference"
-    seconds = {"first": run_build(src, reference, "first")}
-    seconds["rebuild"] = run_build(src, fresh_copy(before, base / "timing"), "rebuild")
-    seconds["incremental"] = run_build(src, fresh_copy(before, base / "timing"), "incremental")
+    seconds = {"first": run_build(src, reference, "first", backend)}
+    for mode in ("rebuild", "incremental"):
+        seconds[mode] = run_build(src, fresh_copy(before, base / "timing"), mode, backend)
     ref = records(reference)
     assert len(ref) > 150 and set(ref) != set(before_ids)
-    return Scene(src, before, before_ids, ref, seconds)
+    return Scene(src, before, before_ids, ref, seconds, backend)
 
 
 def start_state(scene: Scene, mode: str, dest: Path) -> Path:
@@ -252,7 +256,10 @@ def assert_after_kill(scene: Scene, root: Path, before: str | None, swapped: boo
 def assert_rerun_completes(scene: Scene, root: Path, mode: str) -> None:
     """Re-running the build is not refused and ends with exactly a clean build's filings."""
     proc = subprocess.run(
-        build_cmd(scene.src, root, mode), capture_output=True, text=True, timeout=TIMEOUT
+        build_cmd(scene.src, root, mode, scene.backend),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     assert proc.returncode == 0, f"re-run failed ({proc.returncode}): {proc.stderr[-2000:]}"
     assert_serves(root, sorted(scene.reference))
@@ -275,7 +282,7 @@ def test_kill_at_a_random_moment(scene, tmp_path, mode, k):
     delay = rng.uniform(0.02, 0.98) * scene.seconds[mode]
     root = start_state(scene, mode, tmp_path / "index")
     before = serving_name(root)
-    proc = start(build_cmd(scene.src, root, mode))
+    proc = start(build_cmd(scene.src, root, mode, scene.backend))
     time.sleep(delay)  # the random moment itself: what this test draws, not a wait for a state
     finished = proc.poll() is not None
     ORPHAN_LINGER.append(kill(proc))
@@ -290,7 +297,7 @@ def test_kill_at_a_random_moment(scene, tmp_path, mode, k):
 def test_kill_at_a_named_checkpoint(scene, tmp_path, mode, checkpoint):
     root = start_state(scene, mode, tmp_path / "index")
     before = serving_name(root)
-    proc = start(build_cmd(scene.src, root, mode), stop_at=checkpoint)
+    proc = start(build_cmd(scene.src, root, mode, scene.backend), stop_at=checkpoint)
     wait_stopped(proc, checkpoint)
     ORPHAN_LINGER.append(kill(proc))
     assert_after_kill(scene, root, before, checkpoint in AFTER_SWAP)
@@ -420,7 +427,7 @@ def test_searches_run_through_rebuilds_without_errors(scene, tmp_path):
     try:
         for mode in ("rebuild", "rebuild", "incremental", "rebuild"):
             start_t = time.monotonic()
-            run_build(scene.src, root, mode)
+            run_build(scene.src, root, mode, scene.backend)
             spans.append((start_t, time.monotonic()))
             time.sleep(0.3)  # let searches reach the new generation before the next swap
     finally:
@@ -437,7 +444,7 @@ def test_searches_run_through_rebuilds_without_errors(scene, tmp_path):
 
 def test_second_writer_is_refused_within_2_seconds(scene, tmp_path):
     root = fresh_copy(scene.before, tmp_path / "index")
-    first = start(build_cmd(scene.src, root, "rebuild"), stop_at="parsing")
+    first = start(build_cmd(scene.src, root, "rebuild", scene.backend), stop_at="parsing")
     try:
         wait_stopped(first, "parsing")  # it holds the lock now
         started = time.monotonic()

@@ -15,6 +15,8 @@ from indexer.query.formcats import FORM_CATEGORIES
 from indexer.search.core import SearchRequest, search
 from webapp import create_app, efts
 
+ON_BOTH_BACKENDS = True  # tests of the corpus index run on an index of each backend (conftest)
+
 SHAPE = json.loads((Path(__file__).parent / "fixtures" / "efts_response_shape.json").read_text())
 # The _source fields issue 4 names, in EFTS' own words
 EFTS_SOURCE = {

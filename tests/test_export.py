@@ -12,6 +12,8 @@ from indexer.query.filters import Filters
 from indexer.search.core import Hit, SearchRequest, search
 from webapp import create_app, export, urls
 
+ON_BOTH_BACKENDS = True  # tests of the corpus index run on an index of each backend (conftest)
+
 
 def make_app(index_dir, **config):
     return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), **config})

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from indexer.backend.whoosh import open_whoosh
 from indexer.store import generations as indexdir
+from indexer.store.sidestore import Store
 from tests.corpus import SEED
 from tests.webapp_pages import (
     json_facets,
@@ -20,6 +20,8 @@ from tests.webapp_pages import (
     soup,
 )
 from webapp import create_app, params
+
+ON_BOTH_BACKENDS = True  # tests of the corpus index run on an index of each backend (conftest)
 
 APPLE = "320193"
 CATERPILLAR_8K = "0000018230-22-000107"
@@ -266,12 +268,11 @@ def test_filing_text_is_the_stored_text(client, seed_id, corpus_index):
     shown = "".join(t for b in data["document"]["text"]["blocks"] for t, _ in b["parts"])
     page = get_html(client, f"/filings/{seed_id}")
     assert page.select_one("[data-doc-text]").get_text() == shown
-    _ix, store = open_whoosh(indexdir.require_generation(corpus_index))
+    store = Store(indexdir.require_generation(corpus_index), readonly=True)
     try:
         assert shown == store.texts(seed_id)[0]
     finally:
         store.close()
-        _ix.close()
 
 
 def test_every_filing_page_renders(client, corpus_records):

@@ -8,7 +8,8 @@ says what each promises, and how an OpenSearch backend would map onto them):
   offset and a page size, and answers total, page and facet counts in one call, as a remote
   engine answers one request. `summary(ref)` reads a hit's stored summary, `lexicon()` the
   indexed words (stem expansion, wildcards, did-you-mean), `store()` the side store.
-- Writing goes through the same backend (`indexer.indexing.builder` calls `writer(gen)`).
+- Writing goes through the same backend (`indexer.indexing.builder` calls `writing(name)`):
+  `whoosh` (the default) or `tantivy`.
 
 Every generation records its backend in a file `BACKEND` (absent: Whoosh, which wrote the
 generations made before the file existed), so readers never need another setting.
@@ -24,7 +25,7 @@ from typing import Any, Protocol
 
 BACKEND_FILE = "BACKEND"  # in a generation: the name of the backend that wrote it
 DEFAULT_BACKEND = "whoosh"
-BACKENDS = ("whoosh",)  # what `indexer build --backend` offers
+BACKENDS = ("whoosh", "tantivy")  # what `indexer build --backend` offers
 SORTS = ("relevance", "newest", "oldest", "period", "company")
 
 
@@ -115,7 +116,11 @@ def writing(name: str = DEFAULT_BACKEND) -> Writing:
         from indexer.backend.whoosh import writer
 
         return writer
-    raise UnknownBackend(f"no backend {name!r} (this installation has: whoosh)")
+    if name == "tantivy":
+        from indexer.backend.tantivy import writer
+
+        return writer
+    raise UnknownBackend(f"no backend {name!r} (this installation has: {', '.join(BACKENDS)})")
 
 
 def backend_name(gen: Path) -> str:
@@ -133,4 +138,8 @@ def open_generation(gen: Path) -> Reader:
         from indexer.backend.whoosh.generation import Generation
 
         return Generation(gen)
+    if name == "tantivy":
+        from indexer.backend.tantivy.generation import Generation as TantivyGeneration
+
+        return TantivyGeneration(gen)
     raise UnknownBackend(f"{gen.name} was written by backend {name!r}, which is not installed")

@@ -37,7 +37,7 @@ class VerifyReport:
     index_dir: str
     generation: str | None = None
     filings: int | None = None  # in the side store
-    index_docs: int | None = None  # live Whoosh documents
+    index_docs: int | None = None  # live documents in the engine
     checks: list[Check] = field(default_factory=list)
 
     @property
@@ -61,7 +61,7 @@ class Opened:
 
     gen: Reader
     store: Store
-    index_ids: Counter  # id → live Whoosh documents carrying it
+    index_ids: Counter  # id → live engine documents carrying it
     store_ids: set[str]
 
 

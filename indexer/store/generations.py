@@ -1,8 +1,8 @@
-"""The index directory: generations of (Whoosh index + side store), a pointer, and a lock.
+"""The index directory: generations of (engine index + side store), a pointer, and a lock.
 
 index_data/
   CURRENT          names the generation that serves; replaced atomically (os.replace)
-  gen-<stamp>/     one complete index: Whoosh segment files and store.sqlite
+  gen-<stamp>/     one complete index: the engine's files (BACKEND names it) and store.sqlite
   build.lock       flock'd by the one running build; the kernel drops it if the build dies
 """
 

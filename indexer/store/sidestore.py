@@ -1,6 +1,6 @@
 """The side store beside each index generation: filing records, their texts, and the file manifest.
 
-Whoosh holds only what search needs; the full record and every document's text live here,
+The engine holds only what search needs; the full record and every document's text live here,
 compressed, keyed by filing id, so views and snippets read one row instead of the index.
 
 Filings that may link a header-less periodic report to its accession (indexer.indexing.link)

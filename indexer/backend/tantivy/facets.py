@@ -1,0 +1,76 @@
+"""Facet counts of a tantivy search: terms aggregations over fast fields, exact.
+
+A terms aggregation counts only the matching documents (no pass over the collection), one
+count per document and value. It is exact when every value gets a bucket: the aggregation asks
+for all of them (`size` = `segment_size` = no bound), and filings without a value are counted
+under a key no value has. tantivy refuses an aggregation of more than 65,000 buckets; a facet
+with more distinct values among the matches (companies of a broad search over a million
+filings) is counted in parts, split by the values' last characters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tantivy import Occur, Query
+
+from indexer.backend import FacetCounts
+
+ALL = 1 << 31  # buckets asked for: every value
+MISSING = "\x00"  # the key of filings without a value (no indexed value is this)
+# Partitions of a value set by its last character (a regex `include` clause each)
+LAST_CHARS = (*(f"[{d}]" for d in "0123456789"), "[^0-9]")
+MAX_SPLIT = 3  # characters a split looks back at, at most (11³ parts)
+TOO_MANY = "bucket limit"  # what tantivy's error says when an aggregation has too many buckets
+
+
+def terms(field: str, include: str | None = None) -> dict:
+    """Return a terms aggregation of every value of a field (those matching `include`)."""
+    agg = {"field": field, "size": ALL, "segment_size": ALL}
+    if include is None:
+        agg["missing"] = MISSING
+    else:
+        agg["include"] = include
+    return {"terms": agg}
+
+
+def count_facets(searcher, q: Query, total: int, facets: list[tuple[str, str]]) -> dict:
+    """Return {facet name: FacetCounts} over the documents matching q (`total` of them)."""
+    if not facets:
+        return {}
+    try:
+        found = searcher.aggregate(q, {name: terms(field) for name, field in facets})
+    except ValueError as e:
+        if TOO_MANY not in str(e):
+            raise
+        return {name: split_count(searcher, q, total, field) for name, field in facets}
+    return {name: facet_counts(found[name]["buckets"]) for name, _ in facets}
+
+
+def facet_counts(buckets: list[dict]) -> FacetCounts:
+    """Return a facet's counts from aggregation buckets (the missing key apart)."""
+    counts = Counter({b["key"]: b["doc_count"] for b in buckets})
+    return FacetCounts(counts, counts.pop(MISSING, 0))
+
+
+def split_count(searcher, q: Query, total: int, field: str) -> FacetCounts:
+    """Count one facet in parts by last characters; the missing ones by an exists query."""
+    counts = Counter()
+    for part in LAST_CHARS:
+        counts.update(part_count(searcher, q, field, part, 1))
+    having = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.exists_query(field))])
+    return FacetCounts(counts, total - searcher.search(having, 1).count)
+
+
+def part_count(searcher, q: Query, field: str, suffix: str, depth: int) -> Counter:
+    """Count the values ending with `suffix` (a regex), splitting again while still too many."""
+    try:
+        found = searcher.aggregate(q, {"f": terms(field, ".*" + suffix)})
+    except ValueError as e:
+        if TOO_MANY not in str(e) or depth >= MAX_SPLIT:
+            raise
+        out = Counter()
+        for part in LAST_CHARS:
+            out.update(part_count(searcher, q, field, part + suffix, depth + 1))
+        return out
+    return Counter({b["key"]: b["doc_count"] for b in found["f"]["buckets"]})
