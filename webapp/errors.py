@@ -43,9 +43,11 @@ def init_app(app: Flask) -> None:
     def api_error(e: ApiError):
         return error_response(e.status, e.message, e.hint)
 
+    from webapp import query_errors  # imports this module's ApiError
+
     @app.errorhandler(QueryError)
     def query_error(e: QueryError):
-        return error_response(400, f"{e.param}: {e}")  # the parameter at fault first
+        return query_errors.query_error(e)  # the search page again, the error marked
 
     @app.errorhandler(NoIndex)
     def no_index(e: NoIndex):

@@ -1,0 +1,88 @@
+"""The search page for daily use, as data: query errors that keep the query, exports, dates,
+and hits that say what was indexed of them (Flask test client, the real corpus index)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from jsonschema import Draft202012Validator
+
+from tests.webapp_pages import soup
+from webapp import openapi
+
+DOC = openapi.document()
+
+
+def error_schema_errors(body: dict) -> list[str]:
+    schema = {**DOC["components"]["schemas"]["Error"]}
+    return [e.message for e in Draft202012Validator(schema).iter_errors(body)]
+
+
+# ---------------------------------------------------------------- query errors
+
+
+def test_a_typo_answers_the_search_page_with_the_query_and_filters_kept(client):
+    r = client.get("/search?q=%22net+income&form=8-K&sort=newest")
+    assert r.status_code == 400
+    page = soup(r.data)
+    box = page.select_one("form.search input#q")
+    assert box["value"] == '"net income'
+    assert box["aria-invalid"] == "true" and box["aria-describedby"] == "q-error"
+    hidden = {(i["name"], i["value"]) for i in page.select("form.search input[type=hidden]")}
+    assert {("form", "8-K"), ("sort", "newest")} <= hidden
+    error = page.select_one("#q-error")
+    assert "unclosed quote" in error.h2.get_text()
+    assert error.select_one("code.marked mark").get_text() == '"'
+    assert error.select_one("code.marked")["data-error-position"] == "0"
+    fix = error.select_one("a[data-fix]")
+    assert fix.get_text() == '"net income"'
+    args = parse_qs(urlsplit(fix["href"]).query)
+    assert args == {"q": ['"net income"'], "form": ["8-K"], "sort": ["newest"]}
+    assert client.get(fix["href"]).status_code == 200  # the suggestion works
+
+
+def test_the_json_twin_answers_the_same_error_data(client):
+    html = soup(client.get("/search?q=merger+OR&cik=320193").data)
+    r = client.get("/search.json?q=merger+OR&cik=320193")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert error_schema_errors(body) == []
+    assert body["param"] == "q" and body["position"] == 7
+    assert body["error"] == "q: OR needs a term on each side (at position 7)"
+    assert body["suggestion"] == "merger"
+    assert body["suggestion_url"] == html.select_one("a[data-fix]")["href"]
+    assert html.select_one("#q-error mark").get_text() == "O"
+
+
+def test_a_mistake_at_the_end_is_marked_there(client):
+    page = soup(client.get("/search?q=revenue+form%3A").data)
+    assert page.select_one("#q-error code.marked")["data-error-position"] == "13"
+    assert "(the end)" in page.select_one("#q-error .where").get_text()
+    assert page.select_one("a[data-fix]").get_text() == "revenue"
+
+
+def test_no_suggestion_when_no_edit_surely_repairs(client):
+    r = client.get("/search.json?q=cik%3Aapple")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["position"] == 4 and "suggestion" not in body
+    page = soup(client.get("/search?q=cik%3Aapple").data)
+    assert page.select_one("#q-error mark").get_text() == "a"
+    assert page.select_one("a[data-fix]") is None
+
+
+def test_the_company_page_keeps_its_query_too(client):
+    r = client.get("/companies/320193?q=merger)&form=10-K")
+    assert r.status_code == 400
+    page = soup(r.data)
+    form = page.select_one("form.search")
+    assert form["action"] == "/companies/320193"
+    assert form.select_one("#q")["value"] == "merger)"
+    fix = page.select_one("a[data-fix]")["href"]
+    assert fix.startswith("/companies/320193?") and "form=10-K" in fix
+
+
+def test_another_bad_parameter_is_still_named(client):
+    r = client.get("/search?q=%22net&cik=apple")
+    assert r.status_code == 400
+    assert "cik:" in soup(r.data).select_one("h1").get_text()
