@@ -86,3 +86,47 @@ def test_another_bad_parameter_is_still_named(client):
     r = client.get("/search?q=%22net&cik=apple")
     assert r.status_code == 400
     assert "cik:" in soup(r.data).select_one("h1").get_text()
+
+
+# ---------------------------------------------------------------- what a hit holds
+
+
+def every_hit(client) -> dict[str, tuple[dict, object]]:
+    """Return every filing's hit in the JSON twins and its <li> on the pages, by id."""
+    out, page, pages = {}, 1, 1
+    while page <= pages:
+        body = client.get(f"/search.json?per_page=100&page={page}").get_json()
+        html = soup(client.get(f"/search?per_page=100&page={page}").data)
+        out |= {h["id"]: (h, html.select_one(f'li.hit[data-id="{h["id"]}"]')) for h in body["hits"]}
+        page, pages = page + 1, body["pages"]
+    return out
+
+
+def test_header_only_and_fragment_hits_say_so(client, corpus_records):
+    header = next(i for i, r in corpus_records.items() if r["text_chars"] == 0 and r["accession"])
+    fragment = next(
+        i
+        for i, r in corpus_records.items()
+        if r["kind"] == "document" and not r["filed"] and r["accession"]
+    )
+    full = next(i for i, r in corpus_records.items() if r["text_chars"] and r["filed"])
+    hits = every_hit(client)
+    for fid, coverage, words in [
+        (header, "header", "header only — text not indexed"),
+        (fragment, "document", "fragment"),
+        (full, "full", None),
+    ]:
+        hit, li = hits[fid]
+        assert hit["coverage"] == coverage
+        note = li.select_one(".coverage")
+        if words is None:
+            assert note is None and hit["coverage_note"] is None
+        else:
+            assert words in note.get_text() and words in hit["coverage_note"]
+            assert note["data-coverage"] == coverage
+
+
+def test_every_hit_of_a_page_has_its_coverage(client):
+    body = client.get("/search.json?per_page=100").get_json()
+    assert {h["coverage"] for h in body["hits"]} <= {"full", "header", "document"}
+    assert all((h["coverage"] == "header") == (h["text_chars"] == 0) for h in body["hits"])

@@ -26,6 +26,11 @@ SORT_LABELS = {
     "company": "Company",
 }
 PAGE_WINDOW = 2  # page links shown on each side of the current page
+# What a hit says about what was indexed of it (see Hit.coverage); a full filing says nothing
+COVERAGE_NOTES = {
+    "header": "header only — text not indexed",
+    "document": "fragment — one document, without the filing's SEC header",
+}
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)
 FORM_FIELDS = ("filed_from", "filed_to", "category")
 
@@ -164,4 +169,6 @@ def results_data(result: SearchResult, links: Links, action: str, max_page: int)
         data["suggestion"] = {**data["suggestion"], "url": links.query(data["suggestion"]["q"])}
     data["form"] = form_state(result, action)
     data["json_url"] = links.json_url()
+    for hit in data["hits"]:
+        hit["coverage_note"] = COVERAGE_NOTES.get(hit["coverage"])
     return data
