@@ -3,6 +3,8 @@ and hits that say what was indexed of them (Flask test client, the real corpus i
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import parse_qs, urlsplit
 
 from jsonschema import Draft202012Validator
@@ -130,3 +132,29 @@ def test_every_hit_of_a_page_has_its_coverage(client):
     body = client.get("/search.json?per_page=100").get_json()
     assert {h["coverage"] for h in body["hits"]} <= {"full", "header", "document"}
     assert all((h["coverage"] == "header") == (h["text_chars"] == 0) for h in body["hits"])
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_every_result_page_links_its_exports(client):
+    url = "/search?q=revenue&form=8-K&sort=newest&page=2&per_page=5"
+    body = client.get(url.replace("/search?", "/search.json?")).get_json()
+    page = soup(client.get(url).data)
+    links = {a["data-export"]: a["href"] for a in page.select("#exports a[data-export]")}
+    assert links == {"csv": body["exports"]["csv"], "jsonl": body["exports"]["jsonl"]}
+    args = parse_qs(urlsplit(links["csv"]).query)
+    assert args == {"q": ["revenue"], "form": ["8-K"], "sort": ["newest"]}  # every row
+    assert f"all {body['total']} results" in page.select_one("#exports").get_text()
+    r = client.get(links["jsonl"])
+    assert r.headers["X-Export-Rows"] == str(body["total"])
+
+
+def test_the_company_page_exports_the_company_s_filings(client):
+    body = client.get("/companies/320193.json?form=8-K").get_json()
+    csv_url = body["exports"]["csv"]
+    assert parse_qs(urlsplit(csv_url).query) == {"form": ["8-K"], "cik": ["320193"]}
+    r = client.get(csv_url)
+    assert r.headers["X-Export-Rows"] == str(body["total"])
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert [row["cik"] for row in rows] == ['="0000320193"'] * body["total"]

@@ -14,7 +14,7 @@ from flask import render_template, request, url_for
 from indexer.query.filters import QueryError
 from indexer.query.language import suggest_fix
 from webapp import params, urls
-from webapp.errors import ApiError, wants_json
+from webapp.errors import ApiError, error_response, wants_json
 from webapp.results import form_state
 from webapp.urls import Links
 
@@ -51,7 +51,7 @@ def marked(q: str, position: int, reason: str) -> dict:
 
 def error_data(e: QueryError, state) -> dict:
     """Return the error's data: message, parameter, position and the repaired query."""
-    q = state[0].q if state else ""
+    q = state[0].q if state else params.query_arg(request.args)  # an export's, say
     fix = suggest_fix(q) if e.param == "q" and e.position is not None and q else None
     data = {"ok": False, "error": f"{e.param}: {e}", "status": 400, "param": e.param}
     if e.position is not None:
@@ -70,10 +70,9 @@ def query_error(e: QueryError):
     except ApiError:  # another parameter is wrong too: the plain error page says so
         state = None
     data = error_data(e, state)
-    if wants_json():
-        return data, 400
-    if state is None:
-        return render_template("error.html", status=400, message=data["error"]), 400
+    if state is None or wants_json():
+        extra = {k: v for k, v in data.items() if k not in ("ok", "error", "status")}
+        return error_response(400, data["error"], **extra)
     req, _links, action = state
     form = form_state(SimpleNamespace(request=req), action)  # form_state reads only .request
     if data["param"] == "q" and "position" in data:

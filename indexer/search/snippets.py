@@ -241,9 +241,14 @@ def snippets(texts: list[str], highlights) -> tuple[list[str], list[int]]:
     return [h for _g, h, _p in kept], docs
 
 
+def plain_text(snippet: str) -> str:
+    """Return a snippet as plain text: its marks dropped, its escapes undone."""
+    return html.unescape(TAGS.sub("", snippet))
+
+
 def passage(snippet: str) -> str:
     """Return a snippet's words, without marks, ellipses or case, to compare passages."""
-    return SPACES.sub(" ", html.unescape(TAGS.sub("", snippet))).strip(" …").casefold()
+    return SPACES.sub(" ", plain_text(snippet)).strip(" …").casefold()
 
 
 def same_passage(a: str, b: str) -> bool:
