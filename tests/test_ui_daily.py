@@ -7,6 +7,7 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from tests.webapp_pages import soup
@@ -158,3 +159,78 @@ def test_the_company_page_exports_the_company_s_filings(client):
     assert r.headers["X-Export-Rows"] == str(body["total"])
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert [row["cik"] for row in rows] == ['="0000320193"'] * body["total"]
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.fixture(scope="module")
+def fixed_client(corpus_index):
+    """A client of an app whose clock says 3 December 2026."""
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index), "TODAY": "2026-12-03"})
+    return app.test_client()
+
+
+def presets_of(client, url: str) -> dict:
+    body = client.get(url).get_json()
+    return {p["name"]: p for p in body["date_presets"]["presets"]} | {
+        "custom": body["date_presets"]["custom"]
+    }
+
+
+def test_presets_count_back_from_today_and_keep_the_search(fixed_client):
+    presets = presets_of(fixed_client, "/search.json?q=revenue&form=8-K&sort=newest")
+    starts = {n: presets[n]["filed_from"] for n in ("all", "10y", "5y", "1y", "30d")}
+    assert starts == {
+        "all": None,
+        "10y": "2016-12-03",
+        "5y": "2021-12-03",
+        "1y": "2025-12-03",
+        "30d": "2026-11-03",
+    }
+    assert presets["all"]["selected"] and not presets["custom"]
+    args = parse_qs(urlsplit(presets["10y"]["url"]).query)
+    assert args == {
+        "q": ["revenue"],
+        "form": ["8-K"],
+        "sort": ["newest"],
+        "filed_from": ["2016-12-03"],
+    }
+
+
+def test_the_preset_a_page_shows_is_marked_else_custom(fixed_client):
+    presets = presets_of(fixed_client, "/search.json?filed_from=2016-12-03")
+    assert [n for n in ("all", "10y", "5y", "1y", "30d") if presets[n]["selected"]] == ["10y"]
+    assert not presets["custom"]
+    page = soup(fixed_client.get("/search?filed_from=2016-12-03").data)
+    assert page.select_one(".date-presets [aria-current]")["data-preset"] == "10y"
+    custom = presets_of(fixed_client, "/search.json?filed_from=2016-12-03&filed_to=2020")
+    assert custom["custom"] and not any(custom[n]["selected"] for n in ("10y", "all"))
+    page = soup(fixed_client.get("/search?filed_from=2019&filed_to=2019").data)
+    assert page.select_one(".date-presets [aria-current]")["data-preset"] == "custom"
+
+
+def test_a_preset_link_filters_as_its_dates_say(fixed_client, corpus_records):
+    presets = presets_of(fixed_client, "/search.json")
+    body = fixed_client.get(presets["10y"]["url"].replace("/search?", "/search.json?")).get_json()
+    expected = sum(1 for r in corpus_records.values() if r["filed"] and r["filed"] >= "2016-12-03")
+    assert body["total"] == expected > 0
+
+
+def test_a_year_alone_is_a_whole_year(client, corpus_records):
+    body = client.get("/search.json?filed_from=2019&filed_to=2019").get_json()
+    expected = sum(1 for r in corpus_records.values() if (r["filed"] or "").startswith("2019"))
+    assert body["total"] == expected > 0
+    page = soup(client.get("/search?filed_from=2019&filed_to=2019").data)
+    for box in ("#filed_from", "#filed_to"):
+        field = page.select_one(box)
+        assert field["type"] == "text" and field["value"] == "2019"  # a date picker holds no year
+
+
+def test_the_form_groups_are_a_choice(client):
+    page = soup(client.get("/search?category=form-cat1").data)
+    options = page.select("select#category option")
+    assert len(options) == 12 and options[0]["value"] == ""
+    assert page.select_one("select#category option[selected]")["value"] == "form-cat1"

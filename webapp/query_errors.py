@@ -14,6 +14,7 @@ from flask import render_template, request, url_for
 from indexer.query.filters import QueryError
 from indexer.query.language import suggest_fix
 from webapp import params, urls
+from webapp.dates import date_presets
 from webapp.errors import ApiError, error_response, wants_json
 from webapp.results import form_state
 from webapp.urls import Links
@@ -79,7 +80,9 @@ def query_error(e: QueryError):
         form["error_at"] = position = min(data["position"], len(req.q))
         data["marked"] = marked(req.q, position, getattr(e, "reason", e.message))
     title = f"Query error: {req.q} — EDGAR search"
+    presets = date_presets(state[1])
     html = render_template(
-        "error.html", status=400, message=data["error"], query_error=data, form=form, title=title
-    )
+        "error.html", status=400, message=data["error"], query_error=data, form=form,
+        title=title, date_presets=presets,
+    )  # fmt: skip
     return html, 400

@@ -15,6 +15,7 @@ from indexer.query.filters import Filters
 from indexer.query.formcats import category_choices
 from indexer.search.core import SORTS, SearchResult
 from webapp import urls
+from webapp.dates import date_presets
 from webapp.export import export_links
 from webapp.urls import Links, url_value
 
@@ -173,4 +174,5 @@ def results_data(result: SearchResult, links: Links, action: str, max_page: int)
     for hit in data["hits"]:
         hit["coverage_note"] = COVERAGE_NOTES.get(hit["coverage"])
     data["exports"] = export_links(req, result.total, links.path_values.get("cik"))
+    data["date_presets"] = date_presets(links)
     return data
