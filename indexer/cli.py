@@ -206,7 +206,7 @@ def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, 
 
 def query_error_message(e, query: str) -> str:
     """Return a query error with the query and a caret under the problem, and a hint."""
-    from indexer.query.language import suggest_fix
+    from indexer.query.repair import suggest_fix
 
     option = FLAG_OF.get(e.param, "--" + e.param.replace("_", "-"))
     lines = [e.message if e.param == "q" else f"{option}: {e.message}"]

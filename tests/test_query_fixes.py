@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.query.language import parse_query, suggest_fix
+from indexer.query.language import parse_query
 from indexer.query.lexer import QuerySyntaxError
+from indexer.query.repair import suggest_fix
 
 
 @pytest.mark.parametrize(

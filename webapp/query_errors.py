@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from flask import render_template, request, url_for
 
 from indexer.query.filters import QueryError
-from indexer.query.language import suggest_fix
+from indexer.query.repair import suggest_fix
 from webapp import params, urls
 from webapp.dates import date_presets
 from webapp.errors import ApiError, error_response, wants_json
@@ -50,9 +50,17 @@ def marked(q: str, position: int, reason: str) -> dict:
     }
 
 
+def args_query() -> str:
+    """Return the query of a URL that is no search page (an export's, say), "" if unreadable."""
+    try:
+        return params.query_arg(request.args)
+    except ApiError:
+        return ""
+
+
 def error_data(e: QueryError, state) -> dict:
     """Return the error's data: message, parameter, position and the repaired query."""
-    q = state[0].q if state else params.query_arg(request.args)  # an export's, say
+    q = state[0].q if state else args_query()
     fix = suggest_fix(q) if e.param == "q" and e.position is not None and q else None
     data = {"ok": False, "error": f"{e.param}: {e}", "status": 400, "param": e.param}
     if e.position is not None:

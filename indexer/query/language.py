@@ -388,27 +388,3 @@ def parse_query(text: str, lexicon=None) -> ParsedQuery:
     if isinstance(parsed.query, N.Not):
         parsed.query = N.And([N.Every(), parsed.query])
     return parsed
-
-
-MAX_FIXES = 5  # edits suggest_fix chains (`"net income OR (x` needs three)
-
-
-def suggest_fix(text: str) -> str | None:
-    """Return the query repaired by each error's own edit in turn, None when one has none.
-
-    Only errors whose repair is certain (close a quote or parenthesis, drop a dangling
-    operator or a stray `)`) carry an edit; the result is a non-empty query that parses.
-    """
-    for _ in range(MAX_FIXES):
-        try:
-            parse_query(text)
-        except QuerySyntaxError as e:
-            if e.fix is None:
-                return None
-            start, end, new = e.fix
-            text = " ".join((text[:start] + new + text[end:]).split())
-        except QueryError:
-            return None
-        else:
-            return text or None  # deleting everything typed is no repair
-    return None
