@@ -24,7 +24,9 @@ TODAY = "2026-12-03"  # the app's clock, so the presets' dates are known
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    app = create_app({"INDEX_DIR": str(corpus_index), "TODAY": TODAY})
+    # every exported row gets its snippet, however loaded the machine
+    config = {"INDEX_DIR": str(corpus_index), "TODAY": TODAY, "EXPORT_SNIPPET_SECONDS": 60}
+    app = create_app(config)
     with serve(app) as url:
         yield url
     close_index(app)
