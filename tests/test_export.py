@@ -20,7 +20,8 @@ def make_app(index_dir, **config):
 
 @pytest.fixture(scope="module")
 def app(corpus_index):
-    return make_app(corpus_index)
+    # snippets for every row, however loaded the machine (the time bound has its own test)
+    return make_app(corpus_index, EXPORT_SNIPPET_SECONDS=60)
 
 
 @pytest.fixture(scope="module")
