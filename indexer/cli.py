@@ -212,10 +212,14 @@ def search_command(query, index_dir, sort, page, per_page, time_limit, as_json, 
 
 def query_error_message(e, query: str) -> str:
     """Return a query error with the query and a caret under the problem, and a hint."""
+    from indexer.query.repair import suggest_fix
+
     option = FLAG_OF.get(e.param, "--" + e.param.replace("_", "-"))
     lines = [e.message if e.param == "q" else f"{option}: {e.message}"]
     if e.param == "q" and e.position is not None and len(query) <= 200:
         lines += [f"  {query}", "  " + " " * min(e.position, len(query)) + "^"]
+    if e.param == "q" and (fix := suggest_fix(query)) and fix != query:
+        lines.append(f"did you mean: {fix}")
     lines.append("hint: see README, Search syntax")
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 
@@ -21,7 +22,8 @@ def make_app(index_dir, **config):
 
 @pytest.fixture(scope="module")
 def app(corpus_index):
-    return make_app(corpus_index)
+    # snippets for every row, however loaded the machine (the time bound has its own test)
+    return make_app(corpus_index, EXPORT_SNIPPET_SECONDS=60)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,9 @@ def csv_rows(client, **params) -> tuple[list[dict], dict]:
     r = client.get("/search.csv", query_string=params)
     assert r.status_code == 200, r.get_data(as_text=True)[:500]
     assert r.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    text = r.get_data(as_text=True)
+    assert text.startswith(export.BOM)  # so that a spreadsheet reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix(export.BOM))))
     r.close()
     return rows, r.headers
 
@@ -92,7 +96,10 @@ def test_jsonl_and_csv_rows_agree(client):
     for line, row in zip(lines, rows, strict=True):
         assert row["accession"] == (line["accession"] or "")
         assert row["items"] == export.ITEM_SEPARATOR.join(line["items"])
-        assert row["url"] == line["url"]
+        assert row["items_normalized"] == export.ITEM_SEPARATOR.join(line["items_normalized"])
+        assert row["cik"] == (f'="{line["cik"]}"' if line["cik"] else "")
+        assert row["signers"] == "; ".join(line["signers"])
+        assert row["url"] == line["url"] and row["sec_url"] == (line["sec_url"] or "")
 
 
 def test_a_row_is_one_filing(client):
@@ -105,10 +112,38 @@ def test_a_row_is_one_filing(client):
             "cik": "0001018724",
             "filed": "1998-08-27",
             "period": "1998-08-12",
-            "items": ["2.01", "9.01"],  # items 2 and 7 as filed in 1998
+            "items": ["2", "7"],  # as filed in 1998
+            "items_normalized": ["2.01", "9.01"],
+            "signers": [
+                "Joy D. Covey (Chief Financial Officer, Vice President of Finance and "
+                "Administration and Secretary)"
+            ],
+            "matched_documents": ["8-K"],
+            "snippet": "… 254,439 110,835 Deferred revenue 457,692 -- Deferred revenue from "
+            "related party …",
             "url": "http://localhost/filings/0000891020-98-001352",
+            "sec_url": "https://www.sec.gov/Archives/edgar/data/1018724/000089102098001352/"
+            "0000891020-98-001352-index.htm",
         }
     ]
+
+
+def test_the_snippet_is_the_first_the_page_shows_as_plain_text(corpus_index):
+    patient = make_app(corpus_index, EXPORT_SNIPPET_SECONDS=60).test_client()
+    lines, _ = jsonl_rows(patient, q='"net income"', sort="newest")
+    # the core with time to spare: a loaded machine may cut a web page's snippets at 0.75 s
+    req = SearchRequest(q='"net income"', sort="newest", per_page=100, time_limit=30)
+    page = search(corpus_index, req).to_json()
+    assert len(lines) == page["total"] > 0 and not page["timed_out"]
+    for line, hit in zip(lines, page["hits"], strict=False):
+        assert line["matched_documents"] == [
+            f"{d['type'] or 'document'} ({d['filename']})" if d["filename"] else d["type"]
+            for d in hit["matched_documents"]
+        ]
+        first = hit["snippets"][0] if hit["snippets"] else None
+        assert line["snippet"] == (first and html.unescape(first.replace("<mark>", "")
+                                   .replace("</mark>", "")))  # fmt: skip
+        assert "<mark>" not in (line["snippet"] or "")
 
 
 @pytest.mark.parametrize(
@@ -187,6 +222,20 @@ def test_cells_are_never_formulas(cell, shown):
     assert export.safe_cell(cell) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "column", "shown"),
+    [
+        ("0000320193", "cik", '="0000320193"'),  # text, its zeros kept
+        ("=1+1", "cik", "'=1+1"),  # only a CIK's exact shape becomes a text constant
+        ("0000320193", "company", "0000320193"),
+        (["2", "7"], "items", "2;7"),
+        (["A (CEO)", "B (CFO)"], "signers", "A (CEO); B (CFO)"),
+    ],
+)
+def test_cells_by_column(value, column, shown):
+    assert export.safe_cell(value, column) == shown
+
+
 def test_csv_rows_are_injection_safe(app):
     hit = Hit(
         id="0000000000-00-000001",
@@ -209,7 +258,7 @@ def test_csv_rows_are_injection_safe(app):
     )
     with app.test_request_context("/search.csv"):
         text = "".join(export.csv_chunks(iter([hit]), urls.filing_url_maker(_external=True)))
-    (row,) = csv.DictReader(io.StringIO(text))
+    (row,) = csv.DictReader(io.StringIO(text.removeprefix(export.BOM)))
     assert row["company"] == '\'=cmd|" /C calc"!A0'
     assert row["url"] == "http://localhost/filings/0000000000-00-000001"
 
@@ -217,13 +266,47 @@ def test_csv_rows_are_injection_safe(app):
 @pytest.mark.parametrize(
     "params", [{"sort": "bogus"}, {"filed_from": "yesterday"}, {"q": "("}, {"cik": "apple"}]
 )
-def test_bad_parameters_answer_400_before_any_row(client, params):
-    for url in ("/search.csv", "/search.jsonl"):
-        r = client.get(url, query_string=params)
-        assert r.status_code == 400
-        assert r.mimetype == "text/html" and "X-Export-Rows" not in r.headers
+def test_bad_parameters_answer_400_before_any_row_in_the_export_format(client, params):
+    r = client.get("/search.jsonl", query_string=params)
+    assert r.status_code == 400 and "X-Export-Rows" not in r.headers
+    assert r.mimetype == "application/x-ndjson"
+    (line,) = r.get_data(as_text=True).splitlines()
+    error = json.loads(line)
+    assert error["ok"] is False and error["status"] == 400
+    name = next(iter(params))
+    assert error["error"].startswith(f"{name}: ")
+    r = client.get("/search.csv", query_string=params)
+    assert r.status_code == 400 and r.mimetype == "text/csv"
+    (row,) = csv.DictReader(io.StringIO(r.get_data(as_text=True).removeprefix(export.BOM)))
+    assert row["error"] == error["error"] and row["status"] == "400" and row["ok"] == "false"
+
+
+def test_a_query_error_in_an_export_says_where_and_how_to_repair(client):
+    r = client.get("/search.jsonl", query_string={"q": '"net income', "form": "8-K"})
+    error = json.loads(r.get_data(as_text=True))
+    assert (error["position"], error["suggestion"]) == (0, '"net income"')
 
 
 def test_no_index_answers_503(tmp_path):
-    r = make_app(tmp_path).test_client().get("/search.jsonl")
-    assert r.status_code == 503 and "indexer build" in r.get_data(as_text=True)
+    client = make_app(tmp_path).test_client()
+    r = client.get("/search.jsonl")
+    assert r.status_code == 503 and r.mimetype == "application/x-ndjson"
+    assert "indexer build" in json.loads(r.get_data(as_text=True))["hint"]
+    r = client.get("/search.csv")
+    assert r.status_code == 503 and r.mimetype == "text/csv"
+
+
+def test_snippets_are_bounded_and_the_bounds_are_said(corpus_index):
+    small = make_app(corpus_index, EXPORT_SNIPPET_ROWS=5, EXPORT_SNIPPET_SECONDS=60)
+    rows, headers = jsonl_rows(small.test_client(), q="revenue", sort="newest")
+    assert headers["X-Export-Snippet-Rows"] == "5" and len(rows) > 5
+    assert headers["X-Export-Snippet-Seconds"] == "60.0"
+    assert all(r["snippet"] for r in rows[:5])
+    assert not any(r["snippet"] or r["matched_documents"] for r in rows[5:])
+
+
+def test_snippets_stop_at_their_time_budget(corpus_index):
+    hurried = make_app(corpus_index, EXPORT_SNIPPET_SECONDS=0).test_client()
+    rows, headers = jsonl_rows(hurried, q="revenue", sort="newest")
+    assert headers["X-Export-Snippet-Seconds"] == "0.0" and len(rows) > 1
+    assert not any(r["snippet"] or r["matched_documents"] for r in rows)

@@ -82,12 +82,14 @@ def test_paging(cli):
 def test_bad_query_points_at_the_problem(cli):
     result = cli("merger OR")
     assert result.exit_code == EXIT_BAD_QUERY
-    assert result.output.splitlines()[:3] == [
+    assert result.output.splitlines()[:4] == [
         "Error: OR needs a term on each side (at position 7)",
         "  merger OR",
         "         ^",
+        "did you mean: merger",
     ]
     assert "hint: see README, Search syntax" in result.output
+    assert "did you mean" not in cli("cik:apple").output  # no sure repair
 
 
 def test_bad_option_names_it(cli):

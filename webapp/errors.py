@@ -1,8 +1,13 @@
-"""One error shape: JSON `{"ok": false, "error", "status"}` for JSON URLs, error.html otherwise."""
+"""One error shape: JSON `{"ok": false, "error", "status"}` for JSON URLs, the same fields in
+the export's own format for exports (a CSV row, a JSON line), error.html otherwise."""
 
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template, request
+import csv
+import io
+import json
+
+from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query.filters import QueryError
@@ -10,6 +15,8 @@ from indexer.store.generations import NoIndex
 
 # URLs that answer JSON: every `.json` twin, the EFTS-compatible API, the OpenAPI description
 JSON_PREFIXES = ("/LATEST/",)
+# Export URLs by ending: their errors answer in the export's own format
+EXPORT_MIMETYPES = {".csv": "text/csv", ".jsonl": "application/x-ndjson"}
 
 
 class ApiError(Exception):
@@ -26,12 +33,34 @@ def wants_json() -> bool:
     return path.endswith(".json") or path.startswith(JSON_PREFIXES)
 
 
-def error_response(status: int, message: str, hint: str | None = None):
-    """Answer an error in the shape the URL calls for."""
+def export_format() -> str | None:
+    """Return the ending of the export the current URL asks for, None for any other URL."""
+    return next((end for end in EXPORT_MIMETYPES if request.path.endswith(end)), None)
+
+
+def export_error(body: dict, status: int, ending: str) -> Response:
+    """Answer an export's error in its format: a one-row CSV, or one JSON line."""
+    if ending == ".jsonl":
+        text = json.dumps(body, ensure_ascii=False) + "\n"
+    else:
+        buf = io.StringIO()
+        buf.write("\ufeff")  # as the export itself: spreadsheets read it as UTF-8
+        writer = csv.writer(buf)
+        writer.writerow(body)
+        writer.writerow(json.dumps(v) if isinstance(v, bool) else v for v in body.values())
+        text = buf.getvalue()
+    return Response(text, status, mimetype=EXPORT_MIMETYPES[ending])
+
+
+def error_response(status: int, message: str, hint: str | None = None, **extra):
+    """Answer an error in the shape the URL calls for; `extra` adds fields (a query error's
+    position and repair)."""
+    body = {"ok": False, "error": message, "status": status, **extra}
+    if hint:
+        body["hint"] = hint
+    if ending := export_format():
+        return export_error(body, status, ending), status
     if wants_json():
-        body = {"ok": False, "error": message, "status": status}
-        if hint:
-            body["hint"] = hint
         return body, status
     return render_template("error.html", status=status, message=message, hint=hint), status
 
@@ -43,9 +72,11 @@ def init_app(app: Flask) -> None:
     def api_error(e: ApiError):
         return error_response(e.status, e.message, e.hint)
 
+    from webapp import query_errors  # imports this module's ApiError
+
     @app.errorhandler(QueryError)
     def query_error(e: QueryError):
-        return error_response(400, f"{e.param}: {e}")  # the parameter at fault first
+        return query_errors.query_error(e)  # the search page again, the error marked
 
     @app.errorhandler(NoIndex)
     def no_index(e: NoIndex):

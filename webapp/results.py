@@ -16,6 +16,8 @@ from indexer.query.formcats import category_choices
 from indexer.search.core import SORTS, SearchResult
 from webapp import urls
 from webapp.params import DEFAULT_PER_PAGE
+from webapp.dates import date_presets
+from webapp.export import export_links
 from webapp.urls import Links, url_value
 
 # How each sort is offered
@@ -30,6 +32,11 @@ PER_PAGE_CHOICES = (10, 25, 50, 100)  # hits per page offered (EFTS shows 100)
 # Facets whose full list gets a box to search it (they run to hundreds of values)
 SEARCHABLE_FACETS = ("company", "sic", "state", "biz_state", "signer", "exhibit")
 PAGE_WINDOW = 2  # page links shown on each side of the current page
+# What a hit says about what was indexed of it (see Hit.coverage); a full filing says nothing
+COVERAGE_NOTES = {
+    "header": "header only — text not indexed",
+    "document": "fragment — one document, without the filing's SEC header",
+}
 # Filters the search form edits itself (so it does not repeat them as hidden inputs)
 FORM_FIELDS = ("filed_from", "filed_to", "category")
 
@@ -227,4 +234,8 @@ def results_data(
         data["suggestion"] = suggestion_data(data["suggestion"], links)
     data["form"] = form_state(result, action)
     data["json_url"] = links.json_url()
+    for hit in data["hits"]:
+        hit["coverage_note"] = COVERAGE_NOTES.get(hit["coverage"])
+    data["exports"] = export_links(req, result.total, links.path_values.get("cik"))
+    data["date_presets"] = date_presets(links)
     return data

@@ -32,8 +32,12 @@ from indexer.query.lexer import (
     FIELD_PREFIX,
     TEXT_FIELDS,
     VALUE_FIELDS,
+    Edit,
+    QuerySyntaxError,
     Token,
+    append,
     error_at,
+    remove,
     tokenize,
 )
 from indexer.query.tokens import query_words
@@ -114,7 +118,7 @@ class Parser:
     def parse(self) -> ParsedQuery:
         built = self.and_expr(None, 0, False)
         if (tok := self.peek()) is not None:
-            raise error_at("unmatched ')'", tok.pos)
+            raise error_at("unmatched ')'", tok.pos, remove(tok.pos, tok.pos + 1))
         if built.q is None:
             raise QueryError("nothing to search for: the query has no letters or digits", 0)
         self.out.query, self.out.echo = built.q, built.echo
@@ -126,7 +130,7 @@ class Parser:
             if tok.kind in ("AND", "OR"):
                 nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
                 if not parts or tok.kind == "OR" or nxt is None or nxt.kind in ("AND", "OR", ")"):
-                    raise error_at(f"{tok.kind} needs a term on each side", tok.pos)
+                    raise self.dangling(tok, "a term on each side")
                 self.take()
                 continue
             parts.append(self.or_expr(fld, depth, neg))
@@ -138,7 +142,7 @@ class Parser:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("AND", "OR", ")"):
-                raise error_at("OR needs a term on each side", tok.pos)
+                raise self.dangling(tok, "a term on each side")
             parts.append(self.unary(fld, depth, neg))
         return _combine(parts, "or")
 
@@ -149,7 +153,7 @@ class Parser:
             negate = not negate
             nxt = self.peek()
             if nxt is None or nxt.kind in ("AND", "OR", ")"):
-                raise error_at(f"{tok.text} needs a term after it", tok.pos)
+                raise self.dangling(tok, "a term after it")
         built = self.atom(fld, depth, neg or negate)
         if not negate or built.q is None:
             return built
@@ -165,15 +169,15 @@ class Parser:
             built = self.and_expr(fld, depth + 1, neg)
             close = self.peek()
             if close is None or close.kind != ")":
-                raise error_at("unclosed '('", tok.pos)
+                raise error_at("unclosed '('", tok.pos, append(self.text, ")"))
             if self.i == start:
-                raise error_at("empty parentheses", tok.pos)
+                raise error_at("empty parentheses", tok.pos, remove(tok.pos, close.pos + 1))
             self.take()
             return built
         if tok.kind == "field":
             return self.field_value(tok, depth, neg)
         if tok.kind == ")":
-            raise error_at("unmatched ')'", tok.pos)
+            raise error_at("unmatched ')'", tok.pos, remove(tok.pos, tok.pos + 1))
         if tok.kind == "range":
             raise error_at("a [range] needs filed: or period: before it", tok.pos)
         self.count(tok)
@@ -183,7 +187,11 @@ class Parser:
 
     def count(self, tok: Token) -> None:
         if tok.slop and tok.slop > MAX_SLOP:
-            raise error_at(f"proximity ~{tok.slop} is too wide (at most ~{MAX_SLOP})", tok.slop_pos)
+            end = tok.slop_pos + 1 + len(str(tok.slop))
+            fix = (tok.slop_pos, end, f"~{MAX_SLOP}")
+            raise error_at(
+                f"proximity ~{tok.slop} is too wide (at most ~{MAX_SLOP})", tok.slop_pos, fix
+            )
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
             raise error_at(f"too many terms (at most {MAX_CLAUSES})", tok.pos)
@@ -216,7 +224,7 @@ class Parser:
         try:
             q = date_range(fld, lo, hi)
         except QueryError as e:
-            raise error_at(e.message, tok.pos) from None
+            raise error_at(e.message, tok.pos, _swapped(fld, lo, hi, tok)) from None
         start = q.startdate.date().isoformat() if q.startdate else "*"
         end = q.enddate.date().isoformat() if q.enddate else "*"
         return Built(q, f"{fld}:[{start} TO {end}]")
@@ -291,10 +299,12 @@ class Parser:
     def wildcard(self, fld: str, tok: Token, neg: bool) -> Built:
         raw = tok.text
         if raw.startswith("*"):
+            stars = len(raw) - len(raw.lstrip("*"))
             raise error_at(
                 f"leading wildcards are not supported: {raw!r} "
                 f"(put at least {MIN_WILDCARD_PREFIX} letters before the *)",
                 tok.pos,
+                remove(tok.pos, tok.pos + stars) if stars < len(raw) else None,
             )
         stem = raw[:-1]
         terms = self.analyze(fld, stem)
@@ -321,9 +331,26 @@ class Parser:
         qs = [N.Term(fld, t) for t in found]
         return Built(qs[0] if len(qs) == 1 else N.Or(qs), echo)
 
+    def dangling(self, tok: Token, needs: str) -> QuerySyntaxError:
+        """Return the error of an operator missing a term, whose fix deletes the operator."""
+        return error_at(
+            f"{tok.text} needs {needs}", tok.pos, remove(tok.pos, tok.pos + len(tok.text))
+        )
+
     def warn(self, message: str) -> None:
         if message not in self.out.warnings:
             self.out.warnings.append(message)
+
+
+def _swapped(fld: str, lo: str | None, hi: str | None, tok: Token) -> Edit | None:
+    """Return the edit that puts a backwards range the right way round, if that repairs it."""
+    if tok.kind != "range" or not lo or not hi:
+        return None
+    try:
+        date_range(fld, hi, lo)
+    except QueryError:
+        return None
+    return tok.pos, tok.pos + len(tok.text), f"[{hi} TO {lo}]"
 
 
 def _combine(parts: list[Built], kind: str) -> Built:

@@ -19,12 +19,37 @@ FIELD_PREFIX = re.compile(r"([A-Za-z_]+):")
 # Characters that end a bare word
 WORD_END = re.compile(r'[\s()"]')
 OPERATORS = {"AND", "OR", "NOT"}
+# The first character that is not blank
+NOT_BLANK = re.compile(r"\S")
 FIELD_LIST = ", ".join(sorted(FIELDS))
 
 
-def error_at(message: str, pos: int) -> QueryError:
-    """Return a QueryError that says where in the query the problem is."""
-    return QueryError(f"{message} (at position {pos})", pos)
+# An edit of the query text: replace text[start:end] with the string
+Edit = tuple[int, int, str]
+
+
+class QuerySyntaxError(QueryError):
+    """A query that does not parse: where, and when one edit surely repairs it, that edit."""
+
+    def __init__(self, message: str, pos: int, fix: Edit | None = None):
+        super().__init__(f"{message} (at position {pos})", pos)
+        self.reason, self.fix = message, fix  # what is wrong, without the position
+
+
+def error_at(message: str, pos: int, fix: Edit | None = None) -> QuerySyntaxError:
+    """Return a QueryError that says where in the query the problem is (and its repair)."""
+    return QuerySyntaxError(message, pos, fix)
+
+
+def append(text: str, closing: str) -> Edit:
+    """Return the edit that closes what is open at the end of the text (before trailing blanks)."""
+    end = len(text.rstrip())
+    return end, end, closing
+
+
+def remove(start: int, end: int) -> Edit:
+    """Return the edit that deletes text[start:end]."""
+    return start, end, ""
 
 
 @dataclass
@@ -67,13 +92,15 @@ def _phrase(text: str, i: int, tokens: list[Token]) -> int:
     """Lex a quoted phrase and its optional ~N; return the position after it."""
     close = text.find('"', i + 1)
     if close < 0:
-        raise error_at("unclosed quote", i)
+        raise error_at("unclosed quote", i, append(text, '"'))
     tok = Token("phrase", text[i + 1 : close], i)
     end = close + 1
     if text.startswith("~", end):
         m = SLOP.match(text, end)
         if m is None:
-            raise error_at('~ after a phrase needs a number, as in "a b"~5', end)
+            raise error_at(
+                '~ after a phrase needs a number, as in "a b"~5', end, remove(end, end + 1)
+            )
         tok.slop, tok.slop_pos = int(m[1]), end
         end = m.end()
     tokens.append(tok)
@@ -84,12 +111,20 @@ def _field(text: str, m: re.Match, tokens: list[Token]) -> int:
     """Lex `field:` and, for a date range, the range; return the position after them."""
     name, end = m[1].lower(), m.end()
     if end >= len(text) or text[end].isspace() or text[end] == ")":
-        raise error_at(f"{name}: needs a value right after the colon", end)
+        raise error_at(f"{name}: needs a value right after the colon", end, _field_fix(text, m))
     tokens.append(Token("field", name, m.start()))
     if text[end] == "[":
         close = text.find("]", end)
         if close < 0:
-            raise error_at(f"unclosed [ in {name}: range", end)
+            raise error_at(f"unclosed [ in {name}: range", end, append(text, "]"))
         tokens.append(Token("range", text[end : close + 1], end))
         return close + 1
     return end
+
+
+def _field_fix(text: str, m: re.Match) -> Edit:
+    """Join `field: value` into `field:value`; drop a field name that has no value at all."""
+    value = NOT_BLANK.search(text, m.end())
+    if value and text[value.start()] != ")":
+        return remove(m.end(), value.start())
+    return remove(m.start(), m.end())

@@ -95,6 +95,10 @@ class Hit:
     snippets: list[str] = field(default_factory=list)  # escaped HTML, matches in <mark>
     # {n (1-based place among the filing's documents), sequence, type, filename, description}
     matched_documents: list[dict] = field(default_factory=list)
+    text_chars: int | None = None  # characters of text indexed; 0 for a header alone
+    # what was indexed: "full" (header and text), "header" (no text), "document" (a document
+    # kept without its filing's header: a fragment); None when the index does not say
+    coverage: str | None = None
 
 
 @dataclass
@@ -160,7 +164,21 @@ def make_hit(s: dict, score: float | None) -> Hit:
         file_numbers=s.get("file_numbers", []),
         signers=[{"name": n, "title": t, "date": d} for n, t, d in s.get("signers", [])],
         score=None if score is None else round(score, 4),
+        text_chars=s.get("text_chars"),
     )
+
+
+def add_coverage(store, hit: Hit) -> None:
+    """Say what was indexed of a hit. Only a filing no header dates can be a lone document, so
+    the record (which says) is read for undated hits only."""
+    if hit.text_chars is None:
+        return
+    if hit.text_chars == 0:
+        hit.coverage = "header"
+    elif hit.filed is None and (store.record(hit.id) or {}).get("kind") == "document":
+        hit.coverage = "document"
+    else:
+        hit.coverage = "full"
 
 
 def add_snippets(store, hit: Hit, parsed: ParsedQuery) -> None:
@@ -208,6 +226,8 @@ def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
     page = gen.execute(ex)
     hits = [make_hit(gen.summary(ref), score) for ref, score in page.hits]
     store = gen.store()
+    for hit in hits:
+        add_coverage(store, hit)
     cut = False  # snippets left out at the deadline
     if request.snippets:
         for hit in hits:

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import islice
 
@@ -23,6 +24,9 @@ CONTEXT_BEFORE = 70  # of which before the first match
 MAX_MATCHES = 60  # matches looked at per filing (a filing can hold thousands)
 MAX_FIND_TERMS = 24  # more terms than this are found by one scan of the words, not str.find
 LEAD_CHARS = 240  # the opening shown when the query has no body terms
+SAME_PASSAGE = 0.8  # share of the shorter snippet two must have in one run to be one passage
+# "<mark>", "</mark>": the only tags in a snippet
+TAGS = re.compile(r"</?mark>")
 # Runs of whitespace, shown as one space
 SPACES = re.compile(r"\s+")
 # Characters between the words of a phrase (anything that is not part of a token)
@@ -140,8 +144,8 @@ def _rest_of_phrase(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"{body}(?![^\W_])")
 
 
-def choose_windows(matches: list[Match], limit: int = SNIPPETS_PER_HIT) -> list[list[Match]]:
-    """Pick up to `limit` non-overlapping groups of nearby matches, richest first, in text order."""
+def ranked_windows(matches: list[Match]) -> Iterator[list[Match]]:
+    """Yield groups of nearby matches that share no text with each other, richest first."""
     groups = []
     for i, first in enumerate(matches):
         group = [first]
@@ -153,11 +157,14 @@ def choose_windows(matches: list[Match], limit: int = SNIPPETS_PER_HIT) -> list[
     ranked = sorted(groups, key=lambda g: (-len({m.key for m in g}), -len(g), g[0].doc, g[0].start))
     chosen: list[list[Match]] = []
     for g in ranked:
-        if len(chosen) == limit:
-            break
         if not any(_overlaps(g, c) for c in chosen):
             chosen.append(g)
-    return sorted(chosen, key=lambda g: (g[0].doc, g[0].start))
+            yield g
+
+
+def choose_windows(matches: list[Match], limit: int = SNIPPETS_PER_HIT) -> list[list[Match]]:
+    """Pick up to `limit` non-overlapping groups of nearby matches, richest first, in text order."""
+    return sorted(islice(ranked_windows(matches), limit), key=lambda g: (g[0].doc, g[0].start))
 
 
 def _overlaps(a: list[Match], b: list[Match]) -> bool:
@@ -222,4 +229,33 @@ def snippets(texts: list[str], highlights) -> tuple[list[str], list[int]]:
         first = lead(texts)
         return ([first] if first else []), []
     matches, docs = find_matches(texts, highlights)
-    return [render(texts[g[0].doc], g) for g in choose_windows(matches)], docs
+    kept: list[tuple[list[Match], str, str]] = []  # (group, snippet, its plain text)
+    for g in ranked_windows(matches):
+        html_ = render(texts[g[0].doc], g)
+        plain = passage(html_)
+        if not any(same_passage(plain, p) for _g, _h, p in kept):
+            kept.append((g, html_, plain))
+            if len(kept) == SNIPPETS_PER_HIT:
+                break
+    kept.sort(key=lambda k: (k[0][0].doc, k[0][0].start))
+    return [h for _g, h, _p in kept], docs
+
+
+def plain_text(snippet: str) -> str:
+    """Return a snippet as plain text: its marks dropped, its escapes undone."""
+    return html.unescape(TAGS.sub("", snippet))
+
+
+def passage(snippet: str) -> str:
+    """Return a snippet's words, without marks, ellipses or case, to compare passages."""
+    return SPACES.sub(" ", plain_text(snippet)).strip(" …").casefold()
+
+
+def same_passage(a: str, b: str) -> bool:
+    """Tell whether two snippets show the same passage (a copy of a document, say): most of the
+    shorter one is one run of the other, however the two windows were cut."""
+    short = min(len(a), len(b))
+    if short == 0 or a in b or b in a:
+        return True
+    block = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+    return block.size >= SAME_PASSAGE * short

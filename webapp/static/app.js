@@ -134,4 +134,11 @@ document.addEventListener("keydown", function (event) {
       });
     });
   });
+// A query that does not parse: put the cursor in the box at the mistake (the page marks it too).
+(function () {
+  var box = document.getElementById("q");
+  if (!box || !box.hasAttribute("data-error-at")) return;
+  var at = parseInt(box.getAttribute("data-error-at"), 10) || 0;
+  box.focus();
+  box.setSelectionRange(at, Math.min(at + 1, box.value.length));
 })();
