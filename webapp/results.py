@@ -15,9 +15,9 @@ from indexer.query.filters import Filters
 from indexer.query.formcats import category_choices
 from indexer.search.core import SORTS, SearchResult
 from webapp import urls
-from webapp.params import DEFAULT_PER_PAGE
 from webapp.dates import date_presets
 from webapp.export import export_links
+from webapp.params import DEFAULT_PER_PAGE
 from webapp.urls import Links, url_value
 
 # How each sort is offered
