@@ -87,6 +87,9 @@ document.addEventListener("keydown", function (event) {
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     event.preventDefault();
     step(event.key === "n" ? 1 : -1);
+  });
+})();
+
 // Results by keyboard: `j` / `k` focus the next / previous result's link (Enter opens it, as
 // any link); the result in focus is marked. Facet values are links acting as checkboxes, so
 // Space ticks them too. Without JavaScript, "Skip to results" and Tab do the same.
@@ -134,6 +137,8 @@ document.addEventListener("keydown", function (event) {
       });
     });
   });
+})();
+
 // A query that does not parse: put the cursor in the box at the mistake (the page marks it too).
 (function () {
   var box = document.getElementById("q");
