@@ -357,15 +357,19 @@ class Build:
         """Check a written generation, then serve it (the last batch) or record it as the build's
         checkpoint (and serve it too with --serve-checkpoints)."""
         started = time.monotonic()
-        self._check(gen)
+        try:
+            self._check(gen)
+        except BuildFailed as e:  # what led here is suspect: drop the checkpoints too
+            indexdir.clear_checkpoint(self.root)
+            raise BuildFailed(f"{e}, and the next build starts from it") from None
         if last:
             indexdir.swap_in(self.root, gen)
             indexdir.clear_checkpoint(self.root)
             self.report.generation = gen.name
         else:
-            indexdir.record_checkpoint(self.root, gen, self.origin)
-            if self.serve_checkpoints:
+            if self.serve_checkpoints:  # first: the next build extends what serves
                 indexdir.swap_in(self.root, gen)
+            indexdir.record_checkpoint(self.root, gen, self.origin)
             self.report.checkpoints += 1
         indexdir.remove_old_generations(self.root)
         self.prev = gen
