@@ -8,7 +8,7 @@ PORT ?= 5000
 # The shared corpus of real filings is indexed too when it sits beside the checkout
 CORPUS := $(wildcard ../shared/corpus)
 
-.PHONY: setup run build serve test lint bench bench-fetch clean
+.PHONY: setup run build serve test lint bench bench-checkpoints bench-fetch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ N ?= 10000
 BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python -m bench.run --n $(N) $(BENCH_ARGS)
+
+# What checkpoints cost a build, and the work a kill at 50 % loses with --checkpoint 1
+# (at small N a build ends before a minute: BENCH_ARGS="--minutes 0.1")
+bench-checkpoints: setup
+	$(BIN)/python -m bench.checkpoints --n $(N) $(BENCH_ARGS)
 
 # Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
 bench-fetch: setup

@@ -20,7 +20,8 @@ from indexer.store import generations as indexdir
 DEFAULT_MINUTES = 10.0
 TEST_BATCH_FILES = 25  # files per checkpoint with --checkpoint 0 (tests)
 FIRST_WRITE_RATIO = 2.5  # indexing seconds per parsing second before one is measured (bench)
-MIN_SHARE = 0.1  # a batch parses for at least this part of the interval
+MIN_SHARE = 0.1  # a batch parses for at least this part of the interval, and as long as the
+# last commit's fixed costs took: checkpoints never cost more time than parsing
 IN_FLIGHT_PER_JOB = 4  # files handed to each worker ahead, so none waits for work
 
 
@@ -39,7 +40,7 @@ class Schedule:
         if self.interval == 0:
             return float("inf"), TEST_BATCH_FILES
         budget = (self.interval - self.fixed_s) / (1 + self.write_ratio)
-        return time.monotonic() + max(budget, MIN_SHARE * self.interval), None
+        return time.monotonic() + max(budget, MIN_SHARE * self.interval, self.fixed_s), None
 
     def measured(self, parse_s: float, write_s: float, fixed_s: float) -> None:
         """Learn from a committed batch: seconds parsing, indexing, and the rest."""
