@@ -379,8 +379,9 @@ class Build:
     def _keep_serving(self) -> None:
         """End a build that changed nothing: serve the checkpoint it resumed from, if any (it
         was checked when it was written), else keep the serving generation."""
-        if self.prev and self.prev != indexdir.current_generation(self.root):
-            indexdir.swap_in(self.root, self.prev)
+        if self.report.resumed_from and self.prev:  # the checkpoint holds all this build asked
+            if self.prev != indexdir.current_generation(self.root):
+                indexdir.swap_in(self.root, self.prev)
             indexdir.clear_checkpoint(self.root)
             indexdir.remove_old_generations(self.root)
             self.report.generation = self.prev.name
