@@ -20,6 +20,7 @@ from indexer.indexing.builder import build
 from indexer.indexing.verify import verify
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.store import generations as indexdir
+from indexer.store.entities import get_entities
 from indexer.store.sidestore import Store
 from tests.corpus import needs_corpus
 from tests.test_crash import (
@@ -65,6 +66,16 @@ def manifest(gen: Path) -> dict:
     store = Store(gen, readonly=True)
     try:
         return store.files()
+    finally:
+        store.close()
+
+
+def assert_companies(gen: Path) -> None:
+    """A served generation knows every company of its filings (checkpoints leave them out)."""
+    store = Store(gen, readonly=True)
+    try:
+        ciks = {r["cik"] for r in store.records() if r.get("cik")}
+        assert ciks and set(get_entities(store.db, ciks)) == ciks
     finally:
         store.close()
 
@@ -183,6 +194,7 @@ def test_served_checkpoints_answer_searches_and_resume(scene, tmp_path):
     killed_at(cmd(scene["src"], root, "--serve-checkpoints"), "checkpointed:2")
     assert indexdir.current_generation(root) == checkpoint_gen(root)
     assert verify(root).ok
+    assert_companies(checkpoint_gen(root))
     index = SearchIndex(root)
     try:
         total = search(index, SearchRequest()).total
@@ -224,3 +236,4 @@ def test_a_checkpoint_holding_everything_asked_for_is_served(scene, tmp_path):
     assert indexdir.current_generation(root) == ckpt
     assert indexdir.checkpoint_generation(root) is None
     assert verify(root).ok
+    assert_companies(ckpt)

@@ -341,7 +341,7 @@ class Build:
                 shutil.rmtree(gen, ignore_errors=True)
                 self._keep_serving()
                 return False
-            self._write(gen, staging, affected, gone, fresh)
+            self._write(gen, staging, affected, gone, fresh, last or self.serve_checkpoints)
             write_s = time.monotonic() - started - parse_s
         finally:
             staging.close()
@@ -381,6 +381,10 @@ class Build:
         was checked when it was written), else keep the serving generation."""
         if self.report.resumed_from and self.prev:  # the checkpoint holds all this build asked
             if self.prev != indexdir.current_generation(self.root):
+                store = Store(self.prev)  # not served yet: its companies were left to the end
+                write_entities(store.db)
+                store.commit()
+                store.close()
                 indexdir.swap_in(self.root, self.prev)
             indexdir.clear_checkpoint(self.root)
             indexdir.remove_old_generations(self.root)
@@ -512,8 +516,11 @@ class Build:
         kept = [] if path in read else [i for i in prev_files[path].ids if i not in affected]
         return list(dict.fromkeys(kept + staging.ids_of(path)))
 
-    def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
-        """Write the affected filings: new segments in parallel, deletions by the main writer."""
+    def _write(
+        self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool, served: bool
+    ):
+        """Write the affected filings: new segments in parallel, deletions by the main writer;
+        then the companies, if the generation is to be served."""
         rep = self.report
         marker = gen / BACKEND_FILE
         marker.unlink(
@@ -548,7 +555,8 @@ class Build:
             writer.cancel()
             store.close()
             raise
-        write_entities(store.db)  # companies by CIK, from every filing now in the store
+        if served:  # else the last batch does it: it reads every filing, a checkpoint's cost
+            write_entities(store.db)  # companies by CIK, from every filing now in the store
         store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         store.commit()
         rep.filings_total = store.count_filings()
