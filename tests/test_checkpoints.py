@@ -12,11 +12,14 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from indexer.indexing import checkpoints
 from indexer.indexing.builder import build
+from indexer.indexing.checkpoints import Schedule
 from indexer.indexing.verify import verify
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.store import generations as indexdir
@@ -237,3 +240,14 @@ def test_a_checkpoint_holding_everything_asked_for_is_served(scene, tmp_path):
     assert indexdir.checkpoint_generation(root) is None
     assert verify(root).ok
     assert_companies(ckpt)
+
+
+def test_a_batch_parses_for_the_interval_less_what_committing_it_should_cost():
+    schedule = Schedule(1.0)
+    schedule.measured(parse_s=10.0, write_s=20.0, fixed_s=6.0)
+    until, most = schedule.batch()
+    assert most is None and 17.9 < until - time.monotonic() <= 18.0  # (60 - 6) / (1 + 20 / 10)
+    schedule.measured(parse_s=1.0, write_s=100.0, fixed_s=50.0)  # committing dwarfs parsing
+    assert 49.9 < schedule.batch()[0] - time.monotonic() <= 50.0  # never less than it costs
+    assert Schedule(None).batch() == (float("inf"), None)
+    assert Schedule(0).batch() == (float("inf"), checkpoints.TEST_BATCH_FILES)

@@ -313,6 +313,8 @@ class Build:
         gen = indexdir.clone_generation(self.prev, self.root) if self.prev else None
         gen = gen or indexdir.new_generation(self.root)
         cloned_s = time.monotonic() - started
+        if self.report.checkpoints:  # a copy the checkpoint before this batch cost
+            self.report.checkpoint_s += cloned_s
         try:
             return self._build_into(gen, tasks, prev_files, self.prev is None, cloned_s)
         except BaseException:
