@@ -83,7 +83,7 @@ def measure(corpus: Path, workdir: Path, minutes: float, jobs: int) -> dict:
     plain = build(corpus, index_dir, NO_CHECKPOINTS, jobs)
     shutil.rmtree(index_dir)
     checked = build(corpus, index_dir, minutes, jobs)
-    store_mb = sum(f.stat().st_size for f in index_dir.glob("gen-*/store.sqlite")) / 2**20
+    store_mb = (index_dir / checked["generation"] / "store.sqlite").stat().st_size / 2**20
     shutil.rmtree(index_dir)
     ran_s = killed(corpus, index_dir, minutes, jobs, checked["wall_s"] / 2)
     held = held_by_checkpoint(index_dir)
