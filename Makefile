@@ -8,7 +8,7 @@ PORT ?= 5000
 # The shared corpus of real filings is indexed too when it sits beside the checkout
 CORPUS := $(wildcard ../shared/corpus)
 
-.PHONY: setup run build serve test lint bench bench-archives bench-fetch clean screenshots
+.PHONY: setup run build serve test lint bench bench-archives bench-checkpoints bench-fetch clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: setup
 ARCHIVE_N = $(if $(filter command line environment,$(origin N)),$(N),100000)
 bench-archives: setup
 	$(BIN)/python -m bench.archives --n $(ARCHIVE_N) $(BENCH_ARGS)
+
+# What checkpoints cost a build, and the work a kill at 50 % loses with --checkpoint 1
+# (at small N a build ends before a minute: BENCH_ARGS="--minutes 0.1")
+bench-checkpoints: setup
+	$(BIN)/python -m bench.checkpoints --n $(N) $(BENCH_ARGS)
 
 # Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
 bench-fetch: setup

@@ -75,8 +75,20 @@ def parse(paths: tuple[str, ...]) -> None:
     show_default=True,
     help="Search engine to write (a generation of another backend is rebuilt whole).",
 )
+@click.option(
+    "--checkpoint",
+    "minutes",
+    type=click.FloatRange(0, 24 * 60),
+    default=10.0,
+    show_default=True,
+    metavar="MINUTES",
+    help="Commit what is built at least this often; a killed build resumes from it.",
+)
+@click.option(
+    "--serve-checkpoints", is_flag=True, help="Serve each checkpoint (default: complete builds)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(paths, index_dir, jobs, prune, rebuild, backend, as_json) -> None:
+def build(paths, index_dir, jobs, prune, rebuild, backend, minutes, serve_checkpoints, as_json):
     """Index the filings under PATHS (files or folders) into the index directory."""
     from indexer.indexing.builder import BuildFailed, quiet_gc
     from indexer.indexing.builder import build as run_build
@@ -84,7 +96,15 @@ def build(paths, index_dir, jobs, prune, rebuild, backend, as_json) -> None:
     quiet_gc()  # this process only builds: its garbage collector can run seldom too
     try:
         report = run_build(
-            list(paths), index_dir, jobs, prune, rebuild, sys.stderr.isatty(), backend
+            list(paths),
+            index_dir,
+            jobs,
+            prune,
+            rebuild,
+            sys.stderr.isatty(),
+            backend,
+            minutes,
+            serve_checkpoints,
         )
     except indexdir.IndexBusy as e:
         raise CliError(str(e), EXIT_BUSY) from None
@@ -111,6 +131,9 @@ def print_report(report) -> None:
             click.echo(f"{len(rows)} {label}:")
             for path, reason in rows:
                 click.echo(f"  {path}: {reason}")
+    if r.resumed_from or r.checkpoints:
+        resumed = f"resumed from {r.resumed_from}; " if r.resumed_from else ""
+        click.echo(f"{resumed}{r.checkpoints} checkpoints committed ({r.checkpoint_s:.1f} s)")
     click.echo(f"{r.elapsed_s:.1f} s, {r.bytes_read / 2**20:.1f} MB read, {r.mb_per_s:.2f} MB/s")
 
 

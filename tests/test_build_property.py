@@ -8,7 +8,9 @@ a word), delete one, copy one into the other folder, put a `.hdr.sgml` beside it
 document, add a periodic report's header and its header-less document, split a
 multi-submission archive into one file per submission or merge submissions
 into one archive — and ends with an incremental build of both folders (random `prune`,
-`rebuild`, `jobs` 1 or 2). After every build:
+`rebuild`, `jobs` 1 or 2, and a checkpoint after every file or none: each checkpoint is an
+incremental build over the files parsed so far, so one accession's files may land in different
+checkpoints). After every build:
 
 - `indexer.indexing.verify.verify(root).ok`;
 - a clean build (fresh index directory, `jobs=1`) of the *expected tree* holds the same ids, the
@@ -49,6 +51,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
 from indexer.backend.whoosh import open_whoosh
+from indexer.indexing import checkpoints
 from indexer.indexing.builder import build
 from indexer.indexing.verify import verify
 from indexer.search.core import SearchIndex, SearchRequest, search
@@ -197,10 +200,15 @@ class IncrementalBuilds(RuleBasedStateMachine):
         (self.tree_dir / rel).unlink()
         self.ghosts[rel] = self.tree.pop(rel)
 
-    def build(self, options: tuple[bool, bool, int]) -> None:
-        prune, rebuild, jobs = options
+    def build(self, options: tuple[bool, bool, int, float | None]) -> None:
+        prune, rebuild, jobs, every = options
         paths = [str(self.tree_dir / f) for f in FOLDERS]
-        build(paths, self.tmp / "index", jobs=jobs, prune=prune, rebuild=rebuild)
+        batch, checkpoints.TEST_BATCH_FILES = checkpoints.TEST_BATCH_FILES, 1
+        try:
+            root = self.tmp / "index"
+            build(paths, root, jobs=jobs, prune=prune, rebuild=rebuild, checkpoint=every)
+        finally:
+            checkpoints.TEST_BATCH_FILES = batch
         self.builds += 1
         if prune or rebuild:
             self.ghosts.clear()
@@ -228,7 +236,10 @@ class IncrementalBuilds(RuleBasedStateMachine):
     # ------------------------------------------------------------ the rules
 
     options = st.tuples(
-        st.booleans(), st.sampled_from([False, False, False, True]), st.sampled_from([1, 2])
+        st.booleans(),
+        st.sampled_from([False, False, False, True]),
+        st.sampled_from([1, 2]),
+        st.sampled_from([None, 0]),  # 0: a checkpoint after every file (TEST_BATCH_FILES)
     )
 
     @rule(name=st.sampled_from(ADDABLE), folder=st.sampled_from(FOLDERS), options=options)

@@ -4,7 +4,8 @@ Incremental by content: a file whose size and mtime are unchanged is not read; o
 hash the same is not parsed. Filings are keyed by accession; every file that contributes to an
 accession is merged into one filing. Each build writes a new generation (sharing unchanged
 segment files by hard links) and swaps it in atomically, so a failed or killed build leaves the
-previous index serving.
+previous index serving. A long build commits checkpoint generations on the way (checkpoints), so
+a killed one resumes where its last checkpoint ended.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from indexer.indexing.archives import (
     feed,
     split_tasks,
 )
+from indexer.indexing.checkpoints import DEFAULT_MINUTES, Schedule, resume_point, run_batch
 from indexer.indexing.link import link_of, links
 from indexer.indexing.staging import Staging, local, unlink
 from indexer.indexing.verify import BUILD_CHECKS, verify_generation
@@ -99,6 +101,9 @@ class BuildReport:
     elapsed_s: float = 0.0
     parse_s: float = 0.0  # reading and parsing files (worker processes)
     write_s: float = 0.0  # merging, indexing, committing (worker processes + main writer)
+    checkpoints: int = 0  # checkpoint generations committed on the way
+    checkpoint_s: float = 0.0  # copying, checking and syncing them (the final commit not counted)
+    resumed_from: str | None = None  # the checkpoint of a killed build this one went on from
 
     @property
     def mb_per_s(self) -> float:
@@ -123,6 +128,9 @@ class BuildReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "parse_s": round(self.parse_s, 3),
             "write_s": round(self.write_s, 3),
+            "checkpoints": self.checkpoints,
+            "checkpoint_s": round(self.checkpoint_s, 3),
+            "resumed_from": self.resumed_from,
             "mb_per_s": round(self.mb_per_s, 2),
         }
 
@@ -213,23 +221,45 @@ def _pool(jobs: int, lock_fd: int | None, **kwargs):
 
 
 def run_tasks(
-    tasks: Iterable, jobs: int, on_result: Callable[[FileResult], None], lock_fd: int | None = None
-) -> None:
-    """Run parse tasks on `jobs` processes (in this process when jobs is 1): a list all at
-    once, a lazy iterable (archive members, carrying their bytes) as the workers answer."""
-    lazy = not isinstance(tasks, list)
-    if jobs <= 1 or (not lazy and len(tasks) <= 1):
-        for t in tasks:
-            on_result(parse_task(t))
-        return
+    tasks: Iterable,
+    jobs: int,
+    on_result: Callable[[FileResult], None],
+    lock_fd: int | None = None,
+    until: float = float("inf"),
+    most: int | None = None,
+) -> int:
+    """Run parse tasks on `jobs` processes (in this process when jobs is 1) and return how many
+    ran: a list in order, taking no more once `until` (time.monotonic()) passes or `most` were
+    taken; a lazy iterable (archive members, carrying their bytes) whole, as the workers answer."""
+    if not isinstance(tasks, list):
+        return _run_lazy(tasks, jobs, on_result, lock_fd)
+    if jobs <= 1 or len(tasks) <= 1:
+        return run_batch(tasks, parse_task, on_result, None, 1, until, most)
     with _pool(jobs, lock_fd, maxtasksperchild=TASKS_PER_WORKER) as pool:
-        if lazy:
-            feed(pool, parse_task, tasks, on_result, IN_FLIGHT * jobs)
-        else:
-            for res in pool.imap_unordered(parse_task, tasks, chunksize=2):
-                on_result(res)
+        ran = run_batch(tasks, parse_task, on_result, pool, jobs, until, most)
         pool.close()  # done: let the workers exit, rather than terminate them mid-read
         pool.join()
+    return ran
+
+
+def _run_lazy(tasks: Iterable, jobs: int, on_result: Callable, lock_fd: int | None) -> int:
+    """Run an archive's member tasks as they are read, a bounded number in flight."""
+    ran = 0
+
+    def counted(res: FileResult) -> None:
+        nonlocal ran
+        ran += 1
+        on_result(res)
+
+    if jobs <= 1:
+        for t in tasks:
+            counted(parse_task(t))
+        return ran
+    with _pool(jobs, lock_fd, maxtasksperchild=TASKS_PER_WORKER) as pool:
+        feed(pool, parse_task, tasks, counted, IN_FLIGHT * jobs)
+        pool.close()  # done: let the workers exit, rather than terminate them mid-read
+        pool.join()
+    return ran
 
 
 # ---------------------------------------------------------------- the build
@@ -244,10 +274,22 @@ class Build:
     """One run of `indexer build` over a set of paths."""
 
     def __init__(
-        self, root: Path, jobs: int, prune: bool, rebuild: bool, progress: bool, backend: str
+        self,
+        root: Path,
+        jobs: int,
+        prune: bool,
+        rebuild: bool,
+        progress: bool,
+        backend: str,
+        checkpoint: float | None = DEFAULT_MINUTES,
+        serve_checkpoints: bool = False,
     ):
         self.root, self.jobs, self.prune, self.rebuild = root, jobs, prune, rebuild
         self.progress = progress
+        self.schedule = Schedule(checkpoint)
+        self.serve_checkpoints = serve_checkpoints
+        self.origin: Path | None = None  # the complete generation this build extends
+        self.batches = 0
         self.backend = writing(backend)
         self.report = BuildReport(index_dir=str(root))
         self.results: dict[str, FileResult] = {}
@@ -270,38 +312,64 @@ class Build:
     def run(self, paths: list[str]) -> BuildReport:
         start = time.monotonic()
         found = list(walk(paths))
+        self.report.files_seen = len(found)
         with indexdir.BuildLock(self.root) as lock:
             self.lock_fd = lock.fd
-            prev = None if self.rebuild else indexdir.current_generation(self.root)
-            if prev and not self._extends(prev):
-                prev = None  # written by an older version: its fields differ, so build anew
-            self.prev = prev
-            prev_files = {}
-            if prev:
-                prev_store = Store(prev, readonly=True)
-                prev_files = prev_store.files()
-                prev_store.close()
-            gen = indexdir.clone_generation(prev, self.root) if prev else None
-            gen = gen or indexdir.new_generation(self.root)
-            try:
-                self._build_into(gen, found, prev_files, fresh=prev is None)
-            except BaseException:
-                shutil.rmtree(gen, ignore_errors=True)
-                raise
+            self.prev = self._starting_point()
+            while self._batch(found):
+                pass  # each batch but the last commits a checkpoint
         self.report.elapsed_s = time.monotonic() - start
         return self.report
 
-    def _build_into(self, gen: Path, found: list[SourceFile], prev_files: dict, fresh: bool):
-        rep = self.report
-        rep.files_seen = len(found)
+    def _starting_point(self) -> Path | None:
+        """Return the generation this build extends (None: it builds anew): the serving one, or
+        the checkpoint a killed build that extended it left."""
+        current = None if self.rebuild else indexdir.current_generation(self.root)
+        if current and not self._extends(current):
+            current = None  # written by an older version: its fields differ, so build anew
+        self.origin = current
+        resumed = resume_point(self.root, current)
+        if resumed and self._extends(resumed):
+            self.report.resumed_from = resumed.name
+            return resumed
+        return current
+
+    def _batch(self, found: list[SourceFile]) -> bool:
+        """Build the files that `self.prev` lacks, or as many as the schedule allows, into a new
+        generation and commit it; return whether files are left for another batch."""
+        started = time.monotonic()
+        prev_files = {}
+        if self.prev:
+            prev_store = Store(self.prev, readonly=True)
+            prev_files = prev_store.files()
+            prev_store.close()
         tasks = [(f, _sha1_of(prev_files, f.path)) for f in found if self._changed(f, prev_files)]
-        rep.files_unchanged = len(found) - len(tasks)
-        gone = self._gone(prev_files)
+        if not self.batches:  # what this build found done already
+            self.report.files_unchanged = len(found) - len(tasks)
+        self.batches += 1
+        gen = indexdir.clone_generation(self.prev, self.root) if self.prev else None
+        gen = gen or indexdir.new_generation(self.root)
+        cloned_s = time.monotonic() - started
+        if self.report.checkpoints:  # a copy the checkpoint before this batch cost
+            self.report.checkpoint_s += cloned_s
+        try:
+            return self._build_into(gen, tasks, prev_files, self.prev is None, cloned_s)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+
+    def _build_into(
+        self, gen: Path, tasks: list, prev_files: dict, fresh: bool, cloned_s: float
+    ) -> bool:
+        rep = self.report
+        self.results, self.relinked, self.gone = {}, {}, []
         staging = Staging(gen / STAGING)
         try:
             started = time.monotonic()
-            self._parse(tasks, staging, prev_files)
-            rep.parse_s = time.monotonic() - started
+            last = self._parse(tasks, staging, prev_files) == len(tasks)
+            parse_s = time.monotonic() - started
+            # a file not reached yet is not gone: a checkpoint prunes nothing
+            gone = self._gone(prev_files) if last else []
             affected = self._affected(prev_files, gone)
             # a file touched but unchanged staged no parts: it is a partner like any other
             read = {p for p, res in self.results.items() if res.status != "unchanged"}
@@ -310,18 +378,57 @@ class Build:
             self.relinked = self._link(staging, prev_files, affected, read | set(gone))
             if not (self.results or gone or fresh):  # nothing on disk changed: keep serving
                 shutil.rmtree(gen, ignore_errors=True)
-                rep.filings_total = self._count_current()
-                return
-            started = time.monotonic()
-            self._write(gen, staging, affected, gone, fresh)
-            rep.write_s = time.monotonic() - started
+                self._keep_serving()
+                return False
+            self._write(gen, staging, affected, gone, fresh, last or self.serve_checkpoints)
+            write_s = time.monotonic() - started - parse_s
         finally:
             staging.close()
             (gen / STAGING).unlink(missing_ok=True)
-        self._check(gen)
-        indexdir.swap_in(self.root, gen)
+        rep.parse_s += parse_s
+        rep.write_s += write_s
+        started = time.monotonic()
+        self._commit(gen, last)
+        self.schedule.measured(parse_s, write_s, cloned_s + time.monotonic() - started)
+        return not last
+
+    def _commit(self, gen: Path, last: bool) -> None:
+        """Check a written generation, then serve it (the last batch) or record it as the build's
+        checkpoint (and serve it too with --serve-checkpoints)."""
+        started = time.monotonic()
+        try:
+            self._check(gen)
+        except BuildFailed as e:  # what led here is suspect: drop the checkpoints too
+            indexdir.clear_checkpoint(self.root)
+            raise BuildFailed(f"{e}, and the next build starts from it") from None
+        if last:
+            indexdir.swap_in(self.root, gen)
+            indexdir.clear_checkpoint(self.root)
+            self.report.generation = gen.name
+        else:
+            if self.serve_checkpoints:  # first: the next build extends what serves
+                indexdir.swap_in(self.root, gen)
+            indexdir.record_checkpoint(self.root, gen, self.origin)
+            self.report.checkpoints += 1
         indexdir.remove_old_generations(self.root)
-        rep.generation = gen.name
+        self.prev = gen
+        if not last:
+            self.report.checkpoint_s += time.monotonic() - started
+
+    def _keep_serving(self) -> None:
+        """End a build that changed nothing: serve the checkpoint it resumed from, if any (it
+        was checked when it was written), else keep the serving generation."""
+        if self.report.resumed_from and self.prev:  # the checkpoint holds all this build asked
+            if self.prev != indexdir.current_generation(self.root):
+                store = Store(self.prev)  # not served yet: its companies were left to the end
+                write_entities(store.db)
+                store.commit()
+                store.close()
+                indexdir.swap_in(self.root, self.prev)
+            indexdir.clear_checkpoint(self.root)
+            indexdir.remove_old_generations(self.root)
+            self.report.generation = self.prev.name
+        self.report.filings_total = self._count_current()
 
     def _check(self, gen: Path) -> None:
         """Refuse to serve a generation whose index and store disagree (its hits would 404)."""
@@ -340,15 +447,19 @@ class Build:
     def _gone(self, prev_files: dict) -> list[str]:
         """Return the sources to drop with --prune: files gone, and members of archives gone
         (the members gone from an archive still there are known once it is read: _parse)."""
-        if self.prune:
-            self.gone = [p for p in prev_files if not _exists(p)]
-        return self.gone
+        if not self.prune:
+            return []
+        return [p for p in prev_files if not _exists(p)] + self.gone
 
-    def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> None:
+    def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> int:
+        """Parse and stage the files of this batch (archives once every plain file is taken,
+        whole); return how many tasks the schedule let it take."""
+        until, most = self.schedule.batch()
         files, archives = split_tasks(tasks)
         total = None if archives else len(files)  # an archive's members are counted as read
-        quiet = not self.progress
-        bar = tqdm(total=total, unit="file", file=sys.stderr, disable=quiet, leave=False)
+        bar = tqdm(
+            total=total, unit="file", file=sys.stderr, disable=not self.progress, leave=False
+        )
 
         def on_result(res: FileResult) -> None:
             self.results[res.path] = res
@@ -366,14 +477,16 @@ class Build:
             indexdir.checkpoint("parsing")
 
         try:
-            run_tasks(files, self.jobs, on_result, self.lock_fd)
-            if archives:
+            taken = run_tasks(files, self.jobs, on_result, self.lock_fd, until, most)
+            if archives and taken == len(files):
                 self._read_archives(archives, prev_files, on_result)
+                taken += len(archives)
         finally:
             bar.close()
         self.report.skipped.sort()
         self.report.failed.sort()
         self.report.text_lost.sort()
+        return taken
 
     def _read_archives(self, archives: list, prev_files: dict, on_result: Callable) -> None:
         """Parse the changed members of changed archives, and count what they held."""
@@ -382,7 +495,7 @@ class Build:
         self.report.files_seen += reader.seen
         self.report.files_unchanged += reader.unchanged
         if self.prune:
-            self.gone += reader.vanished  # in place: _build_into holds this list
+            self.gone += reader.vanished  # pruned with the files gone (_gone)
 
     def _affected(self, prev_files: dict, gone: list[str]) -> set[str]:
         """Return ids whose filing must be rewritten: new, changed or vanished contributions."""
@@ -463,8 +576,11 @@ class Build:
         kept = [] if path in read else [i for i in prev_files[path].ids if i not in affected]
         return list(dict.fromkeys(kept + staging.ids_of(path)))
 
-    def _write(self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool):
-        """Write the affected filings: new segments in parallel, deletions by the main writer."""
+    def _write(
+        self, gen: Path, staging: Staging, affected: set, gone: list, fresh: bool, served: bool
+    ):
+        """Write the affected filings: new segments in parallel, deletions by the main writer;
+        then the companies, if the generation is to be served."""
         rep = self.report
         marker = gen / BACKEND_FILE
         marker.unlink(
@@ -499,7 +615,8 @@ class Build:
             writer.cancel()
             store.close()
             raise
-        write_entities(store.db)  # companies by CIK, from every filing now in the store
+        if served:  # else the last batch does it: it reads every filing, a checkpoint's cost
+            write_entities(store.db)  # companies by CIK, from every filing now in the store
         store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         store.commit()
         rep.filings_total = store.count_filings()
@@ -608,10 +725,17 @@ def build(
     rebuild: bool = False,
     progress: bool = False,
     backend: str = DEFAULT_BACKEND,
+    checkpoint: float | None = DEFAULT_MINUTES,
+    serve_checkpoints: bool = False,
 ) -> BuildReport:
-    """Build or update the index in `index_dir` from the files under `paths`."""
+    """Build or update the index in `index_dir` from the files under `paths`, committing a
+    checkpoint at least every `checkpoint` minutes (None: only at the end; 0: every
+    checkpoints.TEST_BATCH_FILES files)."""
     jobs = jobs or os.cpu_count() or 1
-    return Build(Path(index_dir), jobs, prune, rebuild, progress, backend).run(paths)
+    root = Path(index_dir)
+    return Build(root, jobs, prune, rebuild, progress, backend, checkpoint, serve_checkpoints).run(
+        paths
+    )
 
 
 def _exists(path: str) -> bool:

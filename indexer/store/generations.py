@@ -2,6 +2,8 @@
 
 index_data/
   CURRENT          names the generation that serves; replaced atomically (os.replace)
+  CHECKPOINT       names a long build's newest committed part, and the generation that build
+                   started from (empty: none); the next build resumes from it
   gen-<stamp>/     one complete index: the engine's files (BACKEND names it) and store.sqlite
   build.lock       flock'd by the one running build; the kernel drops it if the build dies
 """
@@ -19,11 +21,13 @@ from pathlib import Path
 from indexer.store.sidestore import STORE_NAME
 
 POINTER = "CURRENT"
+CHECKPOINT = "CHECKPOINT"
 LOCK = "build.lock"
 GEN_PREFIX = "gen-"
 DEFAULT_DIR = "index_data"
 ENV_VAR = "EDGAR_INDEX_DIR"
 STOP_AT_ENV = "EDGAR_BUILD_STOP_AT"  # crash tests only: see checkpoint()
+_passed: dict[str, int] = {}  # crash hook name → times this process passed it
 
 
 class IndexBusy(Exception):
@@ -101,23 +105,61 @@ def swap_in(root: Path, gen: Path) -> None:
     """Make `gen` the serving generation atomically and durably."""
     fsync_tree(gen)
     checkpoint("fsynced")
-    tmp = root / (POINTER + ".tmp")
-    with open(tmp, "w") as f:
-        f.write(gen.name + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    checkpoint("swap")
-    os.replace(tmp, root / POINTER)
-    fsync_dir(root)
+    _write_pointer(root, POINTER, gen.name + "\n", "swap")
     checkpoint("swapped")
 
 
+def _write_pointer(root: Path, name: str, text: str, hook: str = "") -> None:
+    """Replace the pointer file `name` by `text` atomically and durably."""
+    tmp = root / (name + ".tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    checkpoint(hook)
+    os.replace(tmp, root / name)
+    fsync_dir(root)
+
+
+def record_checkpoint(root: Path, gen: Path, origin: Path | None) -> None:
+    """Record `gen` as the newest checkpoint of a build that started from `origin` (None:
+    from nothing), durably: a build killed later resumes from it."""
+    fsync_tree(gen)
+    _write_pointer(root, CHECKPOINT, f"{gen.name}\n{origin.name if origin else ''}\n")
+    checkpoint("checkpointed")
+
+
+def checkpoint_generation(root: Path) -> tuple[Path, str] | None:
+    """Return the recorded checkpoint and the name of the generation its build started from
+    ("" for none), if it is still on disk."""
+    try:
+        name, origin = ((root / CHECKPOINT).read_text() + "\n").split("\n")[:2]
+    except FileNotFoundError:
+        return None
+    gen = root / name
+    return (gen, origin) if name.startswith(GEN_PREFIX) and gen.is_dir() else None
+
+
+def clear_checkpoint(root: Path) -> None:
+    """Forget the recorded checkpoint (its build has ended), durably."""
+    try:
+        (root / CHECKPOINT).unlink()
+    except FileNotFoundError:
+        return
+    fsync_dir(root)
+
+
 def checkpoint(name: str) -> None:
-    """Stop here for good if a crash test asked to (EDGAR_BUILD_STOP_AT=name), saying so first.
+    """Stop here for good if a crash test asked to, saying so first: EDGAR_BUILD_STOP_AT=name
+    stops the first time the build passes `name`, name:N the N-th time.
 
     The test then kills the build at exactly this point; nothing happens otherwise.
     """
-    if os.environ.get(STOP_AT_ENV) != name:
+    stop_at = os.environ.get(STOP_AT_ENV)
+    if not stop_at or not name:
+        return
+    _passed[name] = times = _passed.get(name, 0) + 1
+    if stop_at not in (f"{name}:{times}", name if times == 1 else ""):
         return
     sys.stderr.write(f"stopped at {name}\n")
     sys.stderr.flush()
@@ -126,9 +168,10 @@ def checkpoint(name: str) -> None:
 
 
 def remove_old_generations(root: Path, keep: int = 2) -> None:
-    """Delete generations but the serving one and the newest others (readers may hold them)."""
-    current = current_generation(root)
-    gens = sorted((g for g in root.glob(GEN_PREFIX + "*") if g != current), reverse=True)
+    """Delete generations but the serving one, the recorded checkpoint and the newest others
+    (readers may hold them)."""
+    spared = {current_generation(root), (checkpoint_generation(root) or (None,))[0]}
+    gens = sorted((g for g in root.glob(GEN_PREFIX + "*") if g not in spared), reverse=True)
     for g in gens[keep - 1 :]:
         shutil.rmtree(g, ignore_errors=True)
 
