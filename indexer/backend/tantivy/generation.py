@@ -10,7 +10,6 @@ documents' fast fields.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,6 +18,7 @@ from tantivy import Occur, Order, Query
 
 from indexer.backend import Execute, FacetCounts, Page
 from indexer.backend.document import FACET_FIELDS
+from indexer.backend.pool import ViewPool
 from indexer.backend.tantivy.compile import Compiler, scores, unscored
 from indexer.backend.tantivy.facets import count_facets
 from indexer.backend.tantivy.lexicon import TantivyLexicon
@@ -47,51 +47,18 @@ class View:
         self.store.close()
 
 
-class Generation:
+class Generation(ViewPool):
     """An opened index generation: the tantivy index and searcher, pooled views."""
 
     def __init__(self, path: Path):
+        super().__init__()
         self.path = path
         self.name = path.name
         self.index = open_index(path)
         self.searcher = self.index.searcher()
-        self._local = threading.local()
-        self._views: list[View] = []
-        self._idle: list[View] = []
-        self._lock = threading.Lock()
-        self._active = 0  # searches using this generation now
-        self._retired = False  # replaced: close when no search uses it
-        self.closed = False
 
-    def view(self) -> View:
-        """Return the view this thread holds during a search, taking one from the pool."""
-        v = getattr(self._local, "view", None)
-        if v is None:
-            with self._lock:
-                v = self._idle.pop() if self._idle else None
-            if v is None:
-                v = View(self)
-                with self._lock:
-                    self._views.append(v)
-            self._local.view = v
-        return v
-
-    def acquire(self) -> None:
-        with self._lock:
-            self._active += 1
-        self._local.depth = getattr(self._local, "depth", 0) + 1
-
-    def release(self) -> None:
-        self._local.depth -= 1
-        view = getattr(self._local, "view", None)
-        with self._lock:
-            if self._local.depth == 0 and view is not None:
-                self._local.view = None
-                self._idle.append(view)
-            self._active -= 1
-            idle = self._retired and self._active == 0
-        if idle:
-            self.close()
+    def make_view(self) -> View:
+        return View(self)
 
     # ------------------------------------------------------------ the Reader contract
 
@@ -152,21 +119,6 @@ class Generation:
         found = self.searcher.search(unscored(Query.all_query()), max(self.doc_count(), 1))
         return Counter(self.searcher.doc(addr)["id"][0] for _score, addr in found.hits)
 
-    def retire(self) -> None:
-        """Mark as replaced; close now if idle, else when the last search releases it."""
-        with self._lock:
-            self._retired = True
-            idle = self._active == 0
-        if idle:
-            self.close()
-
-    def close(self) -> None:
-        with self._lock:
-            if self.closed:
-                return
-            self.closed = True
-            views, self._views = self._views, []
-        for v in views:
-            v.close()
+    def close_engine(self) -> None:
         self.searcher = None
         self.index = None

@@ -9,12 +9,12 @@ per generation. A replaced generation is closed as soon as no search is using it
 from __future__ import annotations
 
 import heapq
-import threading
 from collections import Counter
 from itertools import chain
 from pathlib import Path
 
 from indexer.backend import Execute, FacetCounts, Page
+from indexer.backend.pool import ViewPool
 from indexer.backend.whoosh import open_whoosh
 from indexer.backend.whoosh.docvalues import DocValues
 from indexer.backend.whoosh.engine import Engine
@@ -59,52 +59,19 @@ class View:
         self.store.close()
 
 
-class Generation:
+class Generation(ViewPool):
     """An opened index generation: the Whoosh index, per-document values, pooled views."""
 
     def __init__(self, path: Path):
+        super().__init__()
         self.path = path
         self.name = path.name
         self.ix, store = open_whoosh(path)
         store.close()
         self.values = DocValues(self.ix.reader())
-        self._local = threading.local()
-        self._views: list[View] = []
-        self._idle: list[View] = []
-        self._lock = threading.Lock()
-        self._active = 0  # searches using this generation now
-        self._retired = False  # replaced: close when no search uses it
-        self.closed = False
 
-    def view(self) -> View:
-        """Return the view this thread holds during a search, taking one from the pool."""
-        v = getattr(self._local, "view", None)
-        if v is None:
-            with self._lock:
-                v = self._idle.pop() if self._idle else None
-            if v is None:
-                v = View(self)
-                with self._lock:
-                    self._views.append(v)
-            self._local.view = v
-        return v
-
-    def acquire(self) -> None:
-        with self._lock:
-            self._active += 1
-        self._local.depth = getattr(self._local, "depth", 0) + 1
-
-    def release(self) -> None:
-        self._local.depth -= 1
-        view = getattr(self._local, "view", None)
-        with self._lock:
-            if self._local.depth == 0 and view is not None:
-                self._local.view = None
-                self._idle.append(view)  # views are pooled: as many as concurrent searches
-            self._active -= 1
-            idle = self._retired and self._active == 0
-        if idle:
-            self.close()
+    def make_view(self) -> View:
+        return View(self)
 
     # ------------------------------------------------------------ the Reader contract
 
@@ -149,21 +116,6 @@ class Generation:
         with self.ix.searcher() as s:
             return Counter(doc["id"] for doc in s.all_stored_fields())
 
-    def retire(self) -> None:
-        """Mark as replaced; close now if idle, else when the last search releases it."""
-        with self._lock:
-            self._retired = True
-            idle = self._active == 0
-        if idle:
-            self.close()
-
-    def close(self) -> None:
-        with self._lock:
-            if self.closed:
-                return
-            self.closed = True
-            views, self._views = self._views, []
-        for v in views:
-            v.close()
+    def close_engine(self) -> None:
         self.values.close()
         self.ix.close()
