@@ -7,54 +7,40 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.corpus import SEED
 from tests.webapp_browser import (
+    TIMEOUT_MS,
     axe_script,
     blocking_violations,
-    serve,
+    new_context,
+    search_for,
+    served_corpus,
+    total,
 )
-from tests.webapp_pages import close_index
-from webapp import create_app
 
 pytestmark = pytest.mark.browser
 
 APPLE = "320193"
-TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    app = create_app({"INDEX_DIR": str(corpus_index)})
-    with serve(app) as url:
+    with served_corpus(corpus_index) as url:
         yield url
-    close_index(app)
 
 
 @pytest.fixture
 def page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    p = context.new_page()
-    yield p
+    context = new_context(browser, base_url)
+    yield context.new_page()
     context.close()
 
 
 @pytest.fixture(scope="module")
 def seed_id(corpus_records) -> str:
     return next(i for i, r in corpus_records.items() if r["source"].endswith(SEED.name))
-
-
-def total(page: Page) -> int:
-    return int(page.locator("#result-count").get_attribute("data-total"))
-
-
-def search_for(page: Page, q: str) -> None:
-    page.goto("/")
-    page.fill("#q", q)
-    page.press("#q", "Enter")
-    page.wait_for_url(re.compile(r"/search\?"))
 
 
 def test_search_toggle_a_facet_page_and_sort(page):

@@ -9,32 +9,27 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.webapp_browser import axe_script, blocking_violations, serve
-from tests.webapp_pages import close_index
-from webapp import create_app
+from tests.webapp_browser import (
+    axe_script,
+    blocking_violations,
+    new_context,
+    search_for,
+    served_corpus,
+)
 
 pytestmark = pytest.mark.browser
 
 CATERPILLAR_8K = "0000018230-22-000107"
-TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    app = create_app({"INDEX_DIR": str(corpus_index)})
-    with serve(app) as url:
-        with app.test_client() as warm:  # a cold first search may pass its deadline
-            warm.get("/search.json?q=revenue")
+    with served_corpus(corpus_index) as url:
         yield url
-    close_index(app)
 
 
 def new_page(browser, base_url, width: int = 1280, height: int = 900, **options) -> Page:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": height}, **options
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
+    return new_context(browser, base_url, width, height, **options).new_page()
 
 
 @pytest.fixture
@@ -42,13 +37,6 @@ def page(browser, base_url):
     p = new_page(browser, base_url)
     yield p
     p.context.close()
-
-
-def search_for(page: Page, q: str) -> None:
-    page.goto("/")
-    page.fill("#q", q)
-    page.press("#q", "Enter")
-    page.wait_for_url(re.compile(r"/search\?"))
 
 
 def assert_accessible(page: Page) -> None:

@@ -9,38 +9,34 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.webapp_browser import axe_script, blocking_violations, serve
-from tests.webapp_pages import close_index, query_of
-from webapp import create_app
+from tests.webapp_browser import (
+    axe_script,
+    blocking_violations,
+    new_context,
+    search_for,
+    served_corpus,
+    total,
+)
+from tests.webapp_pages import query_of
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 15_000
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 MAX_TABS_TO_FIRST_RESULT = 4  # skip link, brand, "Skip to results", then the first result
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    app = create_app({"INDEX_DIR": str(corpus_index)})
-    with serve(app) as url:
-        # a cold first search can pass its 0.75 s deadline on a busy machine: warm the index
-        urlopen(f"{url}/search.json?q=revenue", timeout=60).read()
+    with served_corpus(corpus_index) as url:
         yield url
-    close_index(app)
 
 
 def new_page(browser, base_url, width: int = 1280, **options) -> Page:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": 900}, **options
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
+    return new_context(browser, base_url, width, **options).new_page()
 
 
 @pytest.fixture
@@ -57,19 +53,8 @@ def shoot(page: Page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def total(page: Page) -> int:
-    return int(page.locator("#result-count").get_attribute("data-total"))
-
-
 def facet_value(page: Page, facet: str, value: str):
     return page.locator(f'section.facet[data-facet="{facet}"] li[data-value="{value}"]')
-
-
-def search_for(page: Page, q: str) -> None:
-    page.goto("/")
-    page.fill("#q", q)
-    page.press("#q", "Enter")
-    page.wait_for_url(re.compile(r"/search\?"))
 
 
 def test_tick_two_forms_then_remove_one_by_its_chip(page):

@@ -12,33 +12,31 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.webapp_browser import axe_script, blocking_violations, serve
-from tests.webapp_pages import close_index
-from webapp import create_app
+from tests.webapp_browser import (
+    TIMEOUT_MS,
+    axe_script,
+    blocking_violations,
+    new_context,
+    served_corpus,
+    total,
+)
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 15_000
 TODAY = "2026-12-03"  # the app's clock, so the presets' dates are known
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
     # every exported row gets its snippet, however loaded the machine
-    config = {"INDEX_DIR": str(corpus_index), "TODAY": TODAY, "EXPORT_SNIPPET_SECONDS": 60}
-    app = create_app(config)
-    with serve(app) as url:
+    with served_corpus(corpus_index, TODAY=TODAY, EXPORT_SNIPPET_SECONDS=60) as url:
         yield url
-    close_index(app)
 
 
 @pytest.fixture
 def context(browser, base_url):
     # axe is injected by the tests: the page's CSP allows only the app's own scripts
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, base_url, bypass_csp=True)
     yield context
     context.close()
 
@@ -46,10 +44,6 @@ def context(browser, base_url):
 @pytest.fixture
 def page(context):
     return context.new_page()
-
-
-def total(page: Page) -> int:
-    return int(page.locator("#result-count").get_attribute("data-total"))
 
 
 def assert_accessible(page: Page) -> None:

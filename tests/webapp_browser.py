@@ -8,6 +8,7 @@ bundles the same script.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from werkzeug.serving import make_server
@@ -137,3 +139,44 @@ def blocking_violations(results: dict) -> list[str]:
         for v in results["violations"]
         if v["impact"] in AXE_BLOCKING
     ]
+
+
+# ---------------------------------------------------------------- what the browser tests share
+
+TIMEOUT_MS = 15_000  # per Playwright step: generous, the machine may be busy
+
+
+@contextmanager
+def served_corpus(corpus_index: Path, **config) -> Iterator[str]:
+    """Serve the app over the corpus index on 127.0.0.1, warmed by one search (a cold first
+    search can pass its 0.75 s deadline on a busy machine); close the index after."""
+    from tests.webapp_pages import close_index
+    from webapp import create_app
+
+    app = create_app({"INDEX_DIR": str(corpus_index), **config})
+    with serve(app) as url:
+        urlopen(f"{url}/search.json?q=revenue", timeout=60).read()
+        yield url
+    close_index(app)
+
+
+def new_context(browser, base_url: str, width: int = 1280, height: int = 900, **options):
+    """Return a browser context on the app at a window size, with the tests' step timeout."""
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": height}, **options
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def search_for(page, q: str) -> None:
+    """Type a query in the search box of the home page and press Enter, as a person would."""
+    page.goto("/")
+    page.fill("#q", q)
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+
+
+def total(page) -> int:
+    """Return the result count the page shows."""
+    return int(page.locator("#result-count").get_attribute("data-total"))
