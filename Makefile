@@ -54,12 +54,12 @@ bench: setup
 # A build from one .tar.gz of the bench corpus vs from its folder; N defaults to 100,000 here
 ARCHIVE_N = $(if $(filter command line environment,$(origin N)),$(N),100000)
 bench-archives: setup
-	$(BIN)/python -m bench.archives --n $(ARCHIVE_N) $(BENCH_ARGS)
+	$(BIN)/python -m bench.archives --n $(ARCHIVE_N) --backend $(BACKEND) $(BENCH_ARGS)
 
 # What checkpoints cost a build, and the work a kill at 50 % loses with --checkpoint 1
 # (at small N a build ends before a minute: BENCH_ARGS="--minutes 0.1")
 bench-checkpoints: setup
-	$(BIN)/python -m bench.checkpoints --n $(N) $(BENCH_ARGS)
+	$(BIN)/python -m bench.checkpoints --n $(N) --backend $(BACKEND) $(BENCH_ARGS)
 
 # Fetch throughput against the EDGAR replay (../shared/edgar-replay) at the 10 requests/s cap
 bench-fetch: setup

@@ -1,6 +1,6 @@
 """Build the same N filings from a folder and from one .tar.gz of it: MB/s and peak RSS of each.
 
-    python -m bench.archives --n 100000 [--workdir DIR] [--out bench_out/archives-N.json]
+    python -m bench.archives --n 100000 [--backend tantivy] [--workdir DIR] [--out FILE.json]
 
 The corpus is ../shared/bench/make_corpus.py's (as `make bench` makes it); the archive holds
 its files under their paths relative to the corpus folder. No timing is asserted here.
@@ -33,15 +33,16 @@ def make_archive(corpus: Path, workdir: Path) -> tuple[Path, float]:
     return out, t.seconds
 
 
-def run(n: int, workdir: Path, jobs: int) -> dict:
+def run(n: int, workdir: Path, jobs: int, backend: str) -> dict:
     """Make the corpus and its archive, and time a clean build from each."""
     corpus = make_corpus(n, workdir)
     archive, pack_s = make_archive(corpus, workdir)
-    folder = time_build(corpus, workdir / f"index-folder-{n}", jobs)
-    packed = time_build(archive, workdir / f"index-archive-{n}", jobs)
+    folder = time_build(corpus, workdir / f"index-folder-{n}", jobs, backend)
+    packed = time_build(archive, workdir / f"index-archive-{n}", jobs, backend)
     return {
         "n": n,
         "jobs": jobs,
+        "backend": backend,
         "machine": machine(),
         "archive_mb": round(archive.stat().st_size / 2**20, 1),
         "archive_written_s": round(pack_s, 1),
@@ -62,7 +63,8 @@ def table(res: dict) -> str:
         ("peak RSS all processes / largest, MB", None),
         ("failed / skipped", None),
     ]
-    lines = [f"| N = {res['n']:,}, {res['jobs']} jobs | folder | one .tar.gz |", "|---|---|---|"]
+    head = f"N = {res['n']:,}, {res['jobs']} jobs, backend {res['backend']}"
+    lines = [f"| {head} | folder | one .tar.gz |", "|---|---|---|"]
     for label, key in rows:
         cells = [_cell(res[side], label, key) for side in ("folder", "archive")]
         lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
@@ -84,6 +86,7 @@ def _cell(b: dict, label: str, key: str | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--backend", default="whoosh", help="what `indexer build --backend` writes")
     ap.add_argument(
         "--workdir", type=Path, help="where corpus, archive and indexes go [a temp dir]"
     )
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
     workdir.mkdir(parents=True, exist_ok=True)
-    res = run(args.n, workdir, args.jobs)
+    res = run(args.n, workdir, args.jobs, args.backend)
     out = args.out or Path("bench_out") / f"archives-{args.n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")

@@ -1,6 +1,6 @@
 """Measure what checkpoints cost a build, and the work a kill at 50 % loses with them.
 
-    python -m bench.checkpoints --n 10000 [--minutes 1] [--workdir DIR] [--out FILE]
+    python -m bench.checkpoints --n 10000 [--minutes 1] [--backend tantivy] [--workdir DIR]
 
 On the benchmark corpus of bench.run: a build without checkpoints, one with `--checkpoint
 MINUTES` (their difference, and the seconds spent copying, checking and syncing checkpoints),
@@ -29,27 +29,32 @@ from bench.run import ROOT, make_corpus
 NO_CHECKPOINTS = 24 * 60.0  # minutes: more than any build here takes
 
 
-def build(corpus: Path, index_dir: Path, minutes: float, jobs: int) -> dict:
+def build(corpus: Path, index_dir: Path, minutes: float, jobs: int, backend: str) -> dict:
     """Run `indexer build` to its end; return its JSON report and wall time."""
     with Timer() as t:
-        done = subprocess.run(command(corpus, index_dir, minutes, jobs), capture_output=True)
+        done = subprocess.run(
+            command(corpus, index_dir, minutes, jobs, backend), capture_output=True
+        )
     if done.returncode:
         raise RuntimeError(f"indexer build failed: {done.stderr.decode()[-2000:]}")
     return json.loads(done.stdout) | {"wall_s": round(t.seconds, 2)}
 
 
-def command(corpus: Path, index_dir: Path, minutes: float, jobs: int) -> list[str]:
+def command(corpus: Path, index_dir: Path, minutes: float, jobs: int, backend: str) -> list[str]:
     indexer = Path(sys.executable).with_name("indexer")
     args = ["--index-dir", str(index_dir), "--jobs", str(jobs), "--checkpoint", str(minutes)]
+    args += ["--backend", backend]
     return [str(indexer), "build", str(corpus), *args, "--json"]
 
 
-def killed(corpus: Path, index_dir: Path, minutes: float, jobs: int, after_s: float) -> float:
+def killed(
+    corpus: Path, index_dir: Path, minutes: float, jobs: int, backend: str, after_s: float
+) -> float:
     """Start a build, SIGKILL it after `after_s` seconds; return how long it ran (the build
     ended first if that is less)."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        command(corpus, index_dir, minutes, jobs),
+        command(corpus, index_dir, minutes, jobs, backend),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -77,20 +82,21 @@ def held_by_checkpoint(index_dir: Path) -> int:
         store.close()
 
 
-def measure(corpus: Path, workdir: Path, minutes: float, jobs: int) -> dict:
+def measure(corpus: Path, workdir: Path, minutes: float, jobs: int, backend: str) -> dict:
     index_dir = workdir / "index-checkpoints"
     shutil.rmtree(index_dir, ignore_errors=True)
-    plain = build(corpus, index_dir, NO_CHECKPOINTS, jobs)
+    plain = build(corpus, index_dir, NO_CHECKPOINTS, jobs, backend)
     shutil.rmtree(index_dir)
-    checked = build(corpus, index_dir, minutes, jobs)
+    checked = build(corpus, index_dir, minutes, jobs, backend)
     store_mb = (index_dir / checked["generation"] / "store.sqlite").stat().st_size / 2**20
     shutil.rmtree(index_dir)
-    ran_s = killed(corpus, index_dir, minutes, jobs, checked["wall_s"] / 2)
+    ran_s = killed(corpus, index_dir, minutes, jobs, backend, checked["wall_s"] / 2)
     held = held_by_checkpoint(index_dir)
-    resumed = build(corpus, index_dir, minutes, jobs)
+    resumed = build(corpus, index_dir, minutes, jobs, backend)
     shutil.rmtree(index_dir)
     return {
         "files": plain["files_seen"],
+        "backend": backend,
         "minutes": minutes,
         "plain_s": plain["wall_s"],
         "plain_parse_write_s": [plain["parse_s"], plain["write_s"]],
@@ -110,7 +116,7 @@ def measure(corpus: Path, workdir: Path, minutes: float, jobs: int) -> dict:
 def markdown(r: dict) -> str:
     return "\n".join(
         [
-            f"### {r['files']} files, --checkpoint {r['minutes']}",
+            f"### {r['files']} files, --checkpoint {r['minutes']}, backend {r['backend']}",
             "",
             "| figure | value |",
             "|---|---|",
@@ -137,12 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="where corpus and index go [a temp dir]")
     ap.add_argument("--out", type=Path, help="JSON results [bench_out/checkpoints-N.json]")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--backend", default="whoosh", help="what `indexer build --backend` writes")
     args = ap.parse_args(argv)
     workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
     workdir.mkdir(parents=True, exist_ok=True)
     corpus = make_corpus(args.n, workdir)
     res = {"n": args.n, "machine": machine(), "date": time.strftime("%Y-%m-%d")}
-    res |= measure(corpus, workdir, args.minutes, args.jobs)
+    res |= measure(corpus, workdir, args.minutes, args.jobs, args.backend)
     out = args.out or ROOT / "bench_out" / f"checkpoints-{args.n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2))
