@@ -252,6 +252,37 @@ def test_repeated_builds_do_not_grow_the_index_directory(tmp_path):
     assert index_stats(root)["disk"]["index_dir_bytes"] == sizes[-1]
 
 
+def test_a_sink_commits_as_text_piles_up_and_builds_the_same_index(tmp_path, monkeypatch):
+    """tantivy holds up to 10,000 queued documents whole: a sink commits after
+    SINK_PENDING_CHARS of text, so its memory stays bounded; the filings found are the same."""
+    from indexer.backend.tantivy import writer
+
+    src, _files = changing_source(tmp_path)
+    plain = build([str(src)], tmp_path / "plain", jobs=1, backend="tantivy")
+    commits = []
+    real_add = writer.SegmentSink.add
+
+    def add(self, fid, filing):
+        before = self.pending
+        real_add(self, fid, filing)
+        if self.pending < before + filing.text_chars:  # this add committed
+            commits.append(fid)
+
+    monkeypatch.setattr(writer, "SINK_PENDING_CHARS", 1)  # a commit after every filing
+    monkeypatch.setattr(writer.SegmentSink, "add", add)
+    small = build([str(src)], tmp_path / "small", jobs=1, backend="tantivy")
+    assert len(commits) == small.filings_added == plain.filings_added > 1
+    for q in ("", "revenue", '"net income"', "form:8-K"):
+        a, b = (SearchIndex(tmp_path / d) for d in ("plain", "small"))
+        try:
+            assert run(a, q).total == run(b, q).total
+            assert sorted(all_ids(a, q)) == sorted(all_ids(b, q))  # ties: segment order
+            assert all_ids(a, q, sort="newest") == all_ids(b, q, sort="newest")
+        finally:
+            a.close()
+            b.close()
+
+
 def test_a_facet_beyond_the_bucket_limit_is_counted_exactly_in_parts(tmp_path):
     """tantivy refuses an aggregation of more than 65,000 buckets: such a facet is counted in
     parts by the values' last characters, and the counts are still exact."""
