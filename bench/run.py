@@ -210,7 +210,8 @@ def ratios(ours: dict, peer: dict) -> dict:
 
 
 def markdown(res: dict) -> str:
-    b, s, f, tv, h = res["build"], res["search"], res["fts5"], res["tantivy"], res.get("http")
+    b, s, h = res["build"], res["search"], res.get("http")
+    f, tv = res.get("fts5"), res.get("tantivy")
     sizes, backend = res["sizes"], res["backend"]
     lines = [
         f"### N = {res['n']} filings, backend {backend} ({b['input_mb']} MB input, "
@@ -230,16 +231,22 @@ def markdown(res: dict) -> str:
     for m in MODES:
         lines.append(
             f"| search {m}: p50 / p95 / p99 (FTS5 p95, ours / FTS5; raw tantivy p95, ours / raw "
-            f"tantivy) | {s[m]['p50']} / {s[m]['p95']} / {s[m]['p99']} ms ({f[m]['p95']} ms, "
-            f"{res['ratio_to_fts5'][m]}×; {tv[m]['p95']} ms, {res['ratio_to_tantivy'][m]}×) |"
+            f"tantivy) | {s[m]['p50']} / {s[m]['p95']} / {s[m]['p99']} ms"
+            + (
+                f" ({f[m]['p95']} ms, {res['ratio_to_fts5'][m]}×; {tv[m]['p95']} ms, "
+                f"{res['ratio_to_tantivy'][m]}×) |"
+                if f and tv
+                else " (peers not run) |"
+            )
         )
     if h:
         lines += http_lines(h)
-    lines.append(f"| FTS5 indexing of the same records | {f['index_seconds']} s |")
-    lines.append(
-        f"| raw tantivy indexing of the same records (stored body included) | "
-        f"{tv['index_seconds']} s, {tv['bytes_per_text_byte']} bytes per text byte |"
-    )
+    if f and tv:
+        lines.append(f"| FTS5 indexing of the same records | {f['index_seconds']} s |")
+        lines.append(
+            f"| raw tantivy indexing of the same records (stored body included) | "
+            f"{tv['index_seconds']} s, {tv['bytes_per_text_byte']} bytes per text byte |"
+        )
     if backend == "tantivy":
         lines += ["", targets.markdown(res["targets"])]
     return "\n".join(lines)
@@ -271,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--http-seconds", type=float, default=20.0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-http", action="store_true")
+    ap.add_argument(
+        "--no-peers", action="store_true", help="leave FTS5 and raw tantivy out (their disk at 1M)"
+    )
     args = ap.parse_args(argv)
     workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -282,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     res["build"] = time_build(corpus, index_dir, args.jobs, args.backend)
     res["sizes"] = index_sizes(index_dir)
     res["cold_first_query_s"] = cold_first_query(index_dir, rows[0])
-    measure_searches(res, index_dir, workdir, rows, args.reps)
+    measure_searches(res, index_dir, workdir, rows, args.reps, peers=not args.no_peers)
     if not args.no_http:
         res["http"] = time_http(index_dir, rows, args.reps, args.http_seconds)
     res["targets"] = targets.check(res)
@@ -294,9 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure_searches(res: dict, index_dir: Path, workdir: Path, rows: list, reps: int) -> None:
-    """Build both peers, time ours and theirs interleaved, and put figures and ratios in res."""
-    searchers, built = build_peers(index_dir, workdir)
+def measure_searches(
+    res: dict, index_dir: Path, workdir: Path, rows: list, reps: int, peers: bool = True
+) -> None:
+    """Build both peers, time ours and theirs interleaved, and put figures and ratios in res
+    (without peers: ours alone)."""
+    searchers, built = build_peers(index_dir, workdir) if peers else ({}, {})
     runners = {"ours": ours(index_dir), **{k: peer(v) for k, v in searchers.items()}}
     timed = time_searches(runners, rows, reps)
     for s in searchers.values():
