@@ -9,13 +9,12 @@ its files under their paths relative to the corpus folder. No timing is asserted
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tarfile
 import tempfile
 from pathlib import Path
 
-from bench.measure import Timer, machine
+from bench.measure import Timer, machine, save
 from bench.run import make_corpus, time_build
 from indexer.edgar.sources import walk
 
@@ -96,11 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
     workdir.mkdir(parents=True, exist_ok=True)
     res = run(args.n, workdir, args.jobs, args.backend)
-    out = args.out or Path("bench_out") / f"archives-{args.n}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2) + "\n")
-    print(table(res))
-    print(f"\nresults: {out}")
+    save(res, args.out, f"archives-{args.n}.json", table(res))
     return 0
 
 

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import Timer, machine
-from bench.run import ROOT, make_corpus
+from bench.measure import Timer, machine, save
+from bench.run import make_corpus
 
 NO_CHECKPOINTS = 24 * 60.0  # minutes: more than any build here takes
 
@@ -150,11 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = make_corpus(args.n, workdir)
     res = {"n": args.n, "machine": machine(), "date": time.strftime("%Y-%m-%d")}
     res |= measure(corpus, workdir, args.minutes, args.jobs, args.backend)
-    out = args.out or ROOT / "bench_out" / f"checkpoints-{args.n}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2))
-    print(markdown(res))
-    print(f"\nall figures: {out}")
+    save(res, args.out, f"checkpoints-{args.n}.json", markdown(res))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -108,3 +109,13 @@ class Timer:
 
     def __exit__(self, *exc) -> None:
         self.seconds = time.perf_counter() - self.start
+
+
+def save(res: dict, out: Path | None, name: str, table: str) -> None:
+    """Write a benchmark's figures as JSON (to `out`, else bench_out/NAME in the project) and
+    print its table and where the figures went."""
+    out = out or Path(__file__).resolve().parents[1] / "bench_out" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2) + "\n")
+    print(table)
+    print(f"\nall figures: {out}")

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench import fts5, http_load, tantivy_peer, targets
-from bench.measure import RssSampler, Timer, machine, summary_ms
+from bench.measure import RssSampler, Timer, machine, save, summary_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench"
@@ -296,11 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_http:
         res["http"] = time_http(index_dir, rows, args.reps, args.http_seconds)
     res["targets"] = targets.check(res)
-    out = args.out or ROOT / "bench_out" / f"results-{args.backend}-{args.n}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2))
-    print(markdown(res))
-    print(f"\nall figures: {out}")
+    save(res, args.out, f"results-{args.backend}-{args.n}.json", markdown(res))
     return 0
 
 
