@@ -3,6 +3,7 @@ independently from the parsed records in the side store."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -628,3 +629,11 @@ def test_word_scan_time_does_not_grow_with_the_terms():
     spans = list(scan(text, [(w,) for w in words]))
     assert spans == [(len(text) - 10, len(text) - 4, "w00042")]
     assert time.process_time() - started < 2.0  # a hang bound, not a benchmark: ~0.2 s here
+
+
+def test_a_result_in_json_holds_each_hit_whole_as_a_copy(index):
+    res = run(index, "agreement", per_page=20, snippets=True)
+    data = res.to_json()
+    assert res.hits and data["hits"] == [dataclasses.asdict(h) for h in res.hits]
+    data["hits"][0]["filers"].append({"name": "x"})  # a copy: the hit is left as it was
+    assert {"name": "x"} not in res.hits[0].filers

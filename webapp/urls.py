@@ -22,16 +22,27 @@ SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
 ID_SLOT = "0000000000-00-000000"  # a filing id in a URL that is cut there
 
 
+# the request fields a URL holds (request_args)
+URL_FIELDS = ("q", "filters", "sort", "page", "per_page", "facet_size")
+
+
 def request_args(req: SearchRequest) -> dict:
     """Return the query-string arguments that reproduce a request; defaults are left out."""
-    args: dict = {"q": req.q or None}
-    for param, attr in FILTER_PARAMS.items():
-        value = getattr(req.filters, attr)
-        args[param] = url_value(value)
-    args["sort"] = req.sort if req.sort != DEFAULT_SORT else None
-    args["page"] = req.page if req.page != 1 else None
-    args["per_page"] = req.per_page if req.per_page != DEFAULT_PER_PAGE else None
-    args["facet_size"] = req.facet_size if req.facet_size != FACET_SIZE else None
+    return _args({name: getattr(req, name) for name in URL_FIELDS}, filter_args(req.filters))
+
+
+def filter_args(filters: Filters) -> dict:
+    """Return the query-string arguments of a request's filters, unset ones included (None)."""
+    return {param: url_value(getattr(filters, attr)) for param, attr in FILTER_PARAMS.items()}
+
+
+def _args(fields: dict, filtered: dict) -> dict:
+    """Return the arguments of a request's URL fields, with its filters' arguments given."""
+    args: dict = {"q": fields["q"] or None, **filtered}
+    args["sort"] = fields["sort"] if fields["sort"] != DEFAULT_SORT else None
+    args["page"] = fields["page"] if fields["page"] != 1 else None
+    args["per_page"] = fields["per_page"] if fields["per_page"] != DEFAULT_PER_PAGE else None
+    args["facet_size"] = fields["facet_size"] if fields["facet_size"] != FACET_SIZE else None
     return {k: v for k, v in args.items() if v not in (None, [], "")}
 
 
@@ -52,17 +63,39 @@ class Links:
         self.endpoint, self.req, self.path_values = endpoint, req, path_values
         self.more = more  # the facet listed in full (`more=`), kept by every link of the page
         self.find = find if more else None  # the words narrowing that list (`find=`)
-        # url_for once per page, not per link: a page prints hundreds of facet links
+        # url_for once per page, not per link: a page prints hundreds of facet links; and the
+        # parts every link shares are worked out once (the request's fields and filters, each
+        # argument's encoding)
         self.base = url_for(endpoint, **path_values)
+        self.fields = {name: getattr(req, name) for name in URL_FIELDS}
+        self.filtered = filter_args(req.filters)
+        self.encoded: dict = {}
 
     def args(self, **changes) -> dict:
         """Return this page's query-string arguments with some request fields changed."""
         more = changes.pop("more", self.more)
         find = changes.pop("find", self.find) if more == self.more else None
         kept = {"more": more, "find": find if more else None}
+        unknown = set(changes) - set(URL_FIELDS)
+        if unknown:
+            raise TypeError(f"a link cannot change {', '.join(sorted(unknown))}")
         return {
-            **request_args(replace(self.req, **changes)),
+            **_args({**self.fields, **changes}, self._filter_args(changes)),
             **{k: v for k, v in kept.items() if v},
+        }
+
+    def _filter_args(self, changes: dict) -> dict:
+        """Return the filter arguments with the changed filters, recomputing only those changed
+        (a facet toggle changes one)."""
+        new = changes.get("filters")
+        if new is None or new is self.req.filters:
+            return self.filtered
+        old = self.req.filters
+        return {
+            param: self.filtered[param]
+            if getattr(new, attr) is getattr(old, attr)
+            else url_value(getattr(new, attr))
+            for param, attr in FILTER_PARAMS.items()
         }
 
     def pairs(self, **changes) -> list[list[str]]:
@@ -75,7 +108,19 @@ class Links:
     def url(self, **changes) -> str:
         """Return this page's URL with some request fields changed."""
         args = self.args(**changes)
-        return f"{self.base}?{urlencode(args, doseq=True)}" if args else self.base
+        return f"{self.base}?{self._encode(args)}" if args else self.base
+
+    def _encode(self, args: dict) -> str:
+        """Return arguments as a query string, as urlencode(args, doseq=True) does, each
+        (name, value) encoded once per page."""
+        pieces = []
+        for name, value in args.items():
+            key = (name, tuple(value) if isinstance(value, list) else value)
+            piece = self.encoded.get(key)
+            if piece is None:
+                piece = self.encoded[key] = urlencode({name: value}, doseq=True)
+            pieces.append(piece)
+        return "&".join(pieces)
 
     def json_url(self) -> str:
         """Return the URL of this page's JSON twin."""

@@ -161,7 +161,7 @@ class Filing:
                     for d in self.documents
                 ]
             elif name != "notes":
-                rec[name] = _plain(getattr(self, name))
+                rec[name] = as_data(getattr(self, name))
         rec["text_chars"] = self.text_chars
         return rec
 
@@ -176,7 +176,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
     return names
 
 
-def _plain(value: Any) -> Any:
+def as_data(value: Any) -> Any:
     """Return a value as dataclasses.asdict does: dataclasses as dicts, containers copied.
 
     Not asdict itself: it deep-copies every string and walked each document's text too, a
@@ -186,13 +186,13 @@ def _plain(value: Any) -> Any:
     if cls in _ATOMS:
         return value
     if cls is list:
-        return [_plain(v) for v in value]
+        return [as_data(v) for v in value]
     if names := _field_names(cls):
-        return {name: _plain(getattr(value, name)) for name in names}
+        return {name: as_data(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value)
+        return type(value)(as_data(v) for v in value)
     if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
+        return {as_data(k): as_data(v) for k, v in value.items()}
     return copy.deepcopy(value)
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.backend import SORTS, Execute, FacetCounts, Reader
+from indexer.edgar.model import as_data
 from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
 from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
@@ -133,7 +134,7 @@ class SearchResult:
             "undated": self.undated,
             "timed_out": self.timed_out,
             "elapsed_ms": round(self.elapsed_ms, 1),
-            "hits": [asdict(h) for h in self.hits],
+            "hits": [as_data(h) for h in self.hits],
             "facets": self.facets,
             "suggestion": self.suggestion,
             "generation": self.generation,
