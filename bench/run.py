@@ -83,6 +83,8 @@ def time_build(corpus: Path, index_dir: Path, jobs: int, backend: str) -> dict:
         "write_s": report["write_s"],
         "failed": len(report["failed"]),
         "skipped": len(report["skipped"]),
+        "checkpoints": report["checkpoints"],  # every 10 minutes by default
+        "checkpoint_s": report["checkpoint_s"],
     }
 
 
