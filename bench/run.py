@@ -227,7 +227,8 @@ def markdown(res: dict) -> str:
         "|---|---|",
         f"| build --backend {backend}, end to end, from {b.get('corpus', 'the folder')} | "
         f"{b['seconds']} s, {b['filings_per_s']} "
-        f"filings/s, {b['mb_per_s']} MB/s (parse {b['parse_s']} s, index {b['write_s']} s) |",
+        f"filings/s, {b['mb_per_s']} MB/s (parse {b['parse_s']} s, index {b['write_s']} s; "
+        f"{b.get('checkpoints', '?')} checkpoints, {b.get('checkpoint_s', '?')} s) |",
         f"| build peak RSS (all processes / largest) | {b['peak_rss_mb']} / "
         f"{b['peak_rss_largest_process_mb']} MB |",
         f"| index bytes per text byte ({backend} {sizes['engine_mb']} MB; with the side store "
