@@ -67,3 +67,25 @@ def test_every_link_is_the_url_of_the_request_it_leads_to(app, req, facet, value
 def test_a_link_cannot_change_what_a_url_does_not_hold(app):
     with app.test_request_context("/search"), pytest.raises(TypeError, match="offset"):
         Links("search.search", SearchRequest(q="x")).url(offset=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["0000320193-24-000005", "f3a9c2e1d0b4a5968778", "0001193125-02-029093"]),
+    st.sampled_from([None, "", "merger agreement", "a&b é"]),
+    st.sampled_from([None, 1, 12]),
+    st.sampled_from([None, "form=8-K&page=2"]),
+    st.sampled_from([{}, {"_anchor": "first-match"}]),
+    st.sampled_from(["320193", "0000320193", "0", "000"]),
+)
+def test_filing_and_company_links_are_what_url_for_makes(app, fid, q, doc, back, extra, cik):
+    from flask import url_for
+
+    from webapp.urls import company_url, filing_url
+
+    with app.test_request_context("/search"):
+        for _ in range(2):  # made once per request, then reused
+            assert filing_url(fid, q=q, doc=doc, back=back, **extra) == url_for(
+                "filings.filing", fid=fid, q=q or None, doc=doc, back=back or None, **extra
+            )
+            assert company_url(cik) == url_for("companies.company", cik=cik.lstrip("0") or "0")

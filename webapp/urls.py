@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import quote, urlencode
 
-from flask import url_for
+from flask import g, url_for
 
 from indexer.query.fields import FILTER_PARAMS
 from indexer.query.filters import Filters
@@ -20,6 +20,7 @@ from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT
 
 SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
 ID_SLOT = "0000000000-00-000000"  # a filing id in a URL that is cut there
+CIK_SLOT = "9999999999"  # a CIK in a URL that is cut there
 
 
 # the request fields a URL holds (request_args)
@@ -169,7 +170,8 @@ def filing_url(
 ) -> str:
     """Return the URL of a filing's page; `q` carries the search terms to highlight, `back` the
     rest of the search it was opened from (see Links.state)."""
-    return url_for("filings.filing", fid=fid, q=q or None, doc=doc, back=back or None, **extra)
+    options = {"q": q or None, "doc": doc, "back": back or None, **extra}
+    return _maker(filing_url_maker, tuple(options.items()))(fid)
 
 
 def filing_url_maker(**options) -> Callable[[str], str]:
@@ -192,7 +194,24 @@ def company_url(cik: str | None) -> str | None:
     """Return the URL of a company's page, None without a CIK."""
     if not cik or not cik.isdigit():
         return None
-    return url_for("companies.company", cik=cik.lstrip("0") or "0")
+    return _maker(company_url_maker, ())(cik.lstrip("0") or "0")
+
+
+def company_url_maker() -> Callable[[str], str]:
+    """Return a function that makes the URL of a company's page from its CIK (digits, no
+    leading zeros), with one url_for for all of them."""
+    before, _, after = url_for("companies.company", cik=CIK_SLOT).partition(CIK_SLOT)
+    return lambda cik: before + cik + after
+
+
+def _maker(make: Callable, options: tuple) -> Callable[[str], str]:
+    """Return a URL maker made once per request for these options: a results page links tens
+    of filings and companies, and url_for is the slow part of each link."""
+    makers = g.setdefault("url_makers", {})
+    key = (make, options)
+    if key not in makers:
+        makers[key] = make(**dict(options))
+    return makers[key]
 
 
 def search_state(req: SearchRequest) -> str | None:
