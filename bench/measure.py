@@ -38,27 +38,32 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
-def _rss(pid: int) -> int:
+def _rss(pid: int) -> tuple[int, int]:
+    """Return a process's resident bytes: all (VmRSS) and anonymous (RssAnon), the part that
+    is not pages of mapped files (tantivy maps its index: reading it counts in VmRSS)."""
+    found = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+            key = line.split(":", 1)[0]
+            if key in ("VmRSS", "RssAnon"):
+                found[key] = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return found.get("VmRSS", 0), found.get("RssAnon", 0)
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """Return (sum, largest) resident bytes of a process and all its descendants."""
-    total = largest = 0
+def tree_rss(pid: int) -> tuple[int, int, int, int]:
+    """Return the resident bytes of a process and all its descendants: (sum, largest) of
+    VmRSS, then (sum, largest) of RssAnon."""
+    total = largest = anon = anon_largest = 0
     stack = [pid]
     while stack:
         p = stack.pop()
-        r = _rss(p)
-        total += r
-        largest = max(largest, r)
+        r, a = _rss(p)
+        total, largest = total + r, max(largest, r)
+        anon, anon_largest = anon + a, max(anon_largest, a)
         stack.extend(_children(p))
-    return total, largest
+    return total, largest, anon, anon_largest
 
 
 class RssSampler:
@@ -66,7 +71,8 @@ class RssSampler:
 
     def __init__(self, pid: int, interval: float = 0.05):
         self.pid, self.interval = pid, interval
-        self.peak_total = self.peak_process = 0
+        self.peak_total = self.peak_process = 0  # VmRSS
+        self.peak_anon = self.peak_anon_process = 0  # RssAnon
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -80,9 +86,11 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total, largest = tree_rss(self.pid)
+            total, largest, anon, anon_largest = tree_rss(self.pid)
             self.peak_total = max(self.peak_total, total)
             self.peak_process = max(self.peak_process, largest)
+            self.peak_anon = max(self.peak_anon, anon)
+            self.peak_anon_process = max(self.peak_anon_process, anon_largest)
             self._stop.wait(self.interval)
 
 
