@@ -336,3 +336,47 @@ def test_an_archive_gone_drops_its_members_with_prune_only(tmp_path):
     pruned = build([str(tmp_path / "in")], tmp_path / "ix", jobs=1, prune=True)
     assert (pruned.filings_total, pruned.filings_removed) == (1, 2)
     assert sorted(manifest(tmp_path / "ix")) == [str(tmp_path / "in" / f"{acc(3)}.txt")]
+
+
+# ---------------------------------------------------------------- checkpoints between archives
+
+
+def quarters(folder: Path, version: str = "v1", gone: int | None = None) -> list[Path]:
+    """Write three archives of three filings each (a collection kept one archive a quarter);
+    `gone`: the number of a filing left out of the second."""
+    folder.mkdir(exist_ok=True)
+    out = []
+    for q in range(3):
+        ns = [n for n in range(3 * q + 1, 3 * q + 4) if n != gone]
+        out.append(write_zip(folder / f"q{q + 1}.zip", {acc(n): doc(f"{version} {n}") for n in ns}))
+    return out
+
+
+def test_a_checkpointed_build_of_archives_commits_one_between_archives(tmp_path, monkeypatch):
+    from indexer.indexing import checkpoints
+
+    monkeypatch.setattr(checkpoints, "TEST_BATCH_FILES", 1)  # a batch ends after each task
+    quarters(tmp_path / "in")
+    clean = build([str(tmp_path / "in")], tmp_path / "clean", jobs=2, checkpoint=None)
+    report = build([str(tmp_path / "in")], tmp_path / "ix", jobs=2, checkpoint=0)
+    assert (clean.checkpoints, report.checkpoints) == (0, 2)  # three archives, three batches
+    assert report.files_parsed == clean.files_parsed == 9
+    assert records(tmp_path / "ix") == records(tmp_path / "clean")
+    assert manifest(tmp_path / "ix") == manifest(tmp_path / "clean")
+    assert indexdir.checkpoint_generation(tmp_path / "ix") is None
+
+
+def test_a_checkpoint_prunes_the_members_gone_from_an_archive_it_read(tmp_path, monkeypatch):
+    """The archive is read whole in one batch: the next batches skip it unread, so what left
+    it is pruned there or never."""
+    from indexer.indexing import checkpoints
+
+    monkeypatch.setattr(checkpoints, "TEST_BATCH_FILES", 1)
+    quarters(tmp_path / "in")
+    build([str(tmp_path / "in")], tmp_path / "ix", jobs=1)
+    quarters(tmp_path / "in", "v2.0", gone=5)  # every member rewritten; 5 left the second
+    pruned = build([str(tmp_path / "in")], tmp_path / "ix", jobs=1, checkpoint=0, prune=True)
+    assert (pruned.checkpoints, pruned.files_parsed, pruned.filings_removed) == (2, 8, 1)
+    build([str(tmp_path / "in")], tmp_path / "clean", jobs=1)
+    assert records(tmp_path / "ix") == records(tmp_path / "clean")
+    assert acc(5) not in records(tmp_path / "ix")

@@ -368,8 +368,9 @@ class Build:
             started = time.monotonic()
             last = self._parse(tasks, staging, prev_files) == len(tasks)
             parse_s = time.monotonic() - started
-            # a file not reached yet is not gone: a checkpoint prunes nothing
-            gone = self._gone(prev_files) if last else []
+            # a file not reached yet is not gone: a checkpoint prunes only the members gone
+            # from the archives it read whole (a later batch skips those archives unread)
+            gone = self._gone(prev_files) if last else self.gone if self.prune else []
             affected = self._affected(prev_files, gone)
             # a file touched but unchanged staged no parts: it is a partner like any other
             read = {p for p, res in self.results.items() if res.status != "unchanged"}
@@ -452,8 +453,8 @@ class Build:
         return [p for p in prev_files if not _exists(p)] + self.gone
 
     def _parse(self, tasks: list, staging: Staging, prev_files: dict) -> int:
-        """Parse and stage the files of this batch (archives once every plain file is taken,
-        whole); return how many tasks the schedule let it take."""
+        """Parse and stage the files of this batch (then archives, each one whole, while the
+        schedule allows); return how many tasks the schedule let it take."""
         until, most = self.schedule.batch()
         files, archives = split_tasks(tasks)
         total = None if archives else len(files)  # an archive's members are counted as read
@@ -478,9 +479,11 @@ class Build:
 
         try:
             taken = run_tasks(files, self.jobs, on_result, self.lock_fd, until, most)
-            if archives and taken == len(files):
-                self._read_archives(archives, prev_files, on_result)
-                taken += len(archives)
+            for archive in archives if taken == len(files) else ():
+                if taken and (time.monotonic() >= until or (most is not None and taken >= most)):
+                    break  # the next archive starts the next batch
+                self._read_archives([archive], prev_files, on_result)
+                taken += 1
         finally:
             bar.close()
         self.report.skipped.sort()
