@@ -7,6 +7,9 @@ multi-valued field (two filers' states, several items) counts once under each.
 
 from __future__ import annotations
 
+import heapq
+import math
+
 from indexer.backend import FacetCounts
 from indexer.edgar.items import MODERN_ITEMS
 from indexer.query.fields import FACET_LABELS
@@ -35,18 +38,34 @@ def shape_facets(counts: dict[str, FacetCounts], filters: Filters, size: int = F
 
 def shape_facet(name: str, facet: FacetCounts, filters: Filters, size: int) -> dict:
     """Shape one facet; ties in value order."""
-    ranked = sorted(facet.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = top_values(facet.counts, size)
     selected = set(filters.selected(name))
     shown = [
         {"value": v, "label": value_label(name, v), "count": n, "selected": v in selected}
-        for v, n in ranked[:size]
+        for v, n in ranked
     ]
-    rest = ranked[size:]
     return {
         "name": name,
         "label": FACET_LABELS[name],
         "values": shown,
-        "other_values": len(rest),  # distinct values not shown
-        "other_count": sum(n for _, n in rest),  # their counts, summed
+        "other_values": len(facet.counts) - len(ranked),  # distinct values not shown
+        "other_count": sum(facet.counts.values()) - sum(n for _, n in ranked),  # theirs, summed
         "missing": facet.missing,  # filings with no value
     }
+
+
+def top_values(counts: dict[str, int], size: int) -> list[tuple[str, int]]:
+    """Return the `size` values with the highest counts, highest first, ties in value order.
+
+    The same as sorting every value, but a broad search over a million filings counts tens of
+    thousands of companies: only the values at or above the size-th count are sorted.
+    """
+    if len(counts) <= size:
+        return sorted(counts.items(), key=rank)
+    floor = heapq.nlargest(size, counts.values())[-1] if size else math.inf
+    return sorted(((v, n) for v, n in counts.items() if n >= floor), key=rank)[:size]
+
+
+def rank(kv: tuple[str, int]) -> tuple[int, str]:
+    """Order facet values by count, highest first, then by value."""
+    return -kv[1], kv[0]

@@ -11,6 +11,7 @@ filings) is counted in parts, split by the values' last characters.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 from tantivy import Occur, Query
 
@@ -21,6 +22,7 @@ MISSING = "\x00"  # the key of filings without a value (no indexed value is this
 # Partitions of a value set by its last character (a regex `include` clause each)
 LAST_CHARS = (*(f"[{d}]" for d in "0123456789"), "[^0-9]")
 MAX_SPLIT = 3  # characters a split looks back at, at most (11³ parts)
+KEY_COUNT = itemgetter("key", "doc_count")  # a bucket's (value, count)
 TOO_MANY = "bucket limit"  # what tantivy's error says when an aggregation has too many buckets
 
 
@@ -49,7 +51,7 @@ def count_facets(searcher, q: Query, total: int, facets: list[tuple[str, str]]) 
 
 def facet_counts(buckets: list[dict]) -> FacetCounts:
     """Return a facet's counts from aggregation buckets (the missing key apart)."""
-    counts = Counter({b["key"]: b["doc_count"] for b in buckets})
+    counts = Counter(dict(map(KEY_COUNT, buckets)))
     return FacetCounts(counts, counts.pop(MISSING, 0))
 
 
@@ -73,4 +75,4 @@ def part_count(searcher, q: Query, field: str, suffix: str, depth: int) -> Count
         for part in LAST_CHARS:
             out.update(part_count(searcher, q, field, part + suffix, depth + 1))
         return out
-    return Counter({b["key"]: b["doc_count"] for b in found["f"]["buckets"]})
+    return Counter(dict(map(KEY_COUNT, found["f"]["buckets"])))
