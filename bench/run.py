@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bench import fts5, http_load, tantivy_peer, targets
 from bench.measure import RssSampler, Timer, machine, save, summary_ms
+from indexer.search.facetcache import ENV_VAR as FACET_CACHE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench"
@@ -305,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the index and build figures of the run before",
     )
     args = ap.parse_args(argv)
+    # every search counts its facets: repeated queries must not be answered from the facet
+    # cache (this process and the web server it starts)
+    os.environ[FACET_CACHE] = "0"
     workdir = args.workdir or Path(tempfile.gettempdir()) / "edgar-bench"
     workdir.mkdir(parents=True, exist_ok=True)
     rows = read_queries(SHARED / "queries.tsv")

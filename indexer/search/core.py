@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indexer.backend import SORTS, Execute, FacetCounts, Reader
+from indexer.backend import SORTS, Execute, FacetCounts, Page, Reader
 from indexer.edgar.model import as_data
 from indexer.query.filters import UNDATED, Filters, QueryError, build_filters
 from indexer.query.language import MAX_PER_PAGE, ParsedQuery, parse_query
+from indexer.search.facetcache import FacetCache
 from indexer.search.facets import FACET_NAMES, FACET_SIZE, MAX_FACET_SIZE, shape_facets
 from indexer.search.index import SearchIndex, open_index
 from indexer.search.snippets import snippets
@@ -201,7 +202,7 @@ def search(index: SearchIndex | str | Path, request: SearchRequest) -> SearchRes
     if not isinstance(index, SearchIndex):
         index = open_index(index)
     with index.using() as gen:
-        return run(gen, request, start)
+        return run(gen, request, start, index.facets)
 
 
 def execution(request: SearchRequest, parsed: ParsedQuery, start: float, **page) -> Execute:
@@ -216,15 +217,18 @@ def execution(request: SearchRequest, parsed: ParsedQuery, start: float, **page)
     )
 
 
-def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
+def run(
+    gen: Reader, request: SearchRequest, start: float, cache: FacetCache | None = None
+) -> SearchResult:
     """Run a validated request on an opened generation: one backend call for total, page and
-    facets (and one per selected facet with `multiselect`), then summaries and snippets for the
-    page's hits only."""
+    facets (and one per selected facet with `multiselect`; facet counts the cache kept for the
+    same result set are not counted again), then summaries and snippets for the page's hits
+    only."""
     parsed = parse_query(request.q, gen.lexicon())
     facets = tuple(FACET_NAMES) if request.facets else ()
     ex = execution(request, parsed, start, offset=request.first, limit=request.per_page,
                    facets=facets)  # fmt: skip
-    page = gen.execute(ex)
+    page = counted(gen, ex, cache)
     hits = [make_hit(gen.summary(ref), score) for ref, score in page.hits]
     store = gen.store()
     for hit in hits:
@@ -240,7 +244,7 @@ def run(gen: Reader, request: SearchRequest, start: float) -> SearchResult:
     if request.facets:
         counts = page.facets
         if request.multiselect:
-            apart, late = counts_apart(gen, ex, request.filters)
+            apart, late = counts_apart(gen, ex, request.filters, cache)
             counts, cut = {**counts, **apart}, cut or late
         shaped = shape_facets(counts, request.filters, request.facet_size)
         label_companies(store.db, shaped["company"])
@@ -276,14 +280,32 @@ def suggest_sources(gen: Reader, ex: Execute, store) -> Sources:
     return Sources(gen.lexicon(), count, store.db)
 
 
-def counts_apart(gen: Reader, ex: Execute, filters: Filters) -> tuple[dict[str, FacetCounts], bool]:
+def counted(gen: Reader, ex: Execute, cache: FacetCache | None) -> Page:
+    """Run `ex` on the backend; facet counts the cache holds for its result set are taken from
+    there (the backend then counts none), and those it counted in time are kept."""
+    if cache is None or not ex.facets:
+        return gen.execute(ex)
+    key = (gen.name, ex.query, ex.filters, ex.facets)
+    kept = cache.get(key)
+    if kept is not None:
+        return replace(gen.execute(replace(ex, facets=())), facets=kept)
+    page = gen.execute(ex)
+    if not page.timed_out:
+        cache.put(key, page.facets)
+    return page
+
+
+def counts_apart(
+    gen: Reader, ex: Execute, filters: Filters, cache: FacetCache | None = None
+) -> tuple[dict[str, FacetCounts], bool]:
     """Count each facet with a selection over the result of the other filters alone, so its
     other values keep their counts (one total-only backend call per such facet); say whether
     one of them passed the deadline."""
     out, late = {}, False
     for facet in filters.faceted():
         others = build_filters(filters.without_facet(facet))
-        page = gen.execute(replace(ex, filters=others, offset=0, limit=0, facets=(facet,)))
+        apart = replace(ex, filters=others, offset=0, limit=0, facets=(facet,))
+        page = counted(gen, apart, cache)
         out[facet], late = page.facets[facet], late or page.timed_out
     return out, late
 

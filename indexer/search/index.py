@@ -13,16 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.backend import Reader, open_generation
+from indexer.search import facetcache
 from indexer.store import generations as indexdir
 
 
 class SearchIndex:
     """The serving generation of an index directory, reopened when `CURRENT` changes."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, facet_cache: bool | None = None):
         self.root = Path(root)
         self._gen: Reader | None = None
         self._lock = threading.Lock()
+        # facet counts of the serving generation's last result sets (None: keep none); on
+        # unless EDGAR_FACET_CACHE=0
+        keep = facetcache.enabled() if facet_cache is None else facet_cache
+        self.facets = facetcache.FacetCache() if keep else None
 
     @contextmanager
     def using(self) -> Iterator[Reader]:
@@ -34,6 +39,8 @@ class SearchIndex:
                 old, self._gen = self._gen, open_generation(path)
                 if old is not None:
                     old.retire()
+                if self.facets is not None:
+                    self.facets.clear()  # its keys name the old generation: none would match
             gen = self._gen
             gen.acquire()
         try:
