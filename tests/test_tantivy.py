@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import tantivy
 
+from indexer.backend.tantivy.schema import analyzer, spaced
 from indexer.indexing import verify as verify_mod
 from indexer.indexing.builder import build
 from indexer.query.filters import Filters
-from indexer.query.tokens import TOKEN_RE, compound_parts
+from indexer.query.tokens import compound_parts, query_words
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.search.facets import MAX_FACET_SIZE
 from indexer.search.stats import index_stats, tree_bytes
@@ -153,28 +154,18 @@ def test_offset_pages_are_slices_of_one_order(indexes, sort):
         assert [h.id for h in page.hits] == whole[offset : offset + 7]
 
 
-def other_number(tok: str) -> bool:
-    """Tell whether a token holds a character Python's regex calls a word character and Rust's
-    does not: Unicode's "other numbers" (¼, ², ①)."""
-    return any(unicodedata.category(c) == "No" for c in tok)
-
-
 def test_tokens_equal_query_tokens_over_the_corpus(corpus_builds):
-    """tantivy's analyzers cut every stored text as query/tokens.py does, but for tokens with
-    "other number" characters (docs/backends.md); every compound's parts are `_parts` words."""
-    from indexer.backend.tantivy.schema import TOKEN, analyzer
-
-    tokens, parts = analyzer(TOKEN), analyzer()
+    """A positional field holds the query language's own words of every stored text, at its
+    positions ("other number" characters such as ¼ and ² too, which Rust's regex would drop);
+    every compound's parts are `_parts` words."""
+    tokens, parts = analyzer(tantivy.Tokenizer.whitespace()), analyzer(tantivy.Tokenizer.simple())
     store = Store(indexdir.require_generation(corpus_builds("tantivy")), readonly=True)
     try:
         checked, compounds = 0, set()
         for fid in store.filing_ids():
             for text in store.texts(fid) or []:
-                want = TOKEN_RE.findall(text.lower())
-                got = tokens.analyze(text)
-                assert [t for t in got if not other_number(t)] == [
-                    t for t in want if not other_number(t)
-                ]
+                got = tokens.analyze(spaced(text))
+                assert got == query_words(text)
                 compounds.update(t for t in got if not t.isalnum())
                 checked += 1
         assert checked > 100
@@ -182,6 +173,14 @@ def test_tokens_equal_query_tokens_over_the_corpus(corpus_builds):
             assert set(compound_parts(tok)) <= set(parts.analyze(tok)), tok
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Form 10-K/A, Item 7.01: $1,234,567.89 (U.S.C.)", "x¼ y² ①  tab\tnew\nline", "Nestlé S.A."],
+)
+def test_a_positional_field_reads_the_query_words(text):
+    assert analyzer(tantivy.Tokenizer.whitespace()).analyze(spaced(text)) == query_words(text)
 
 
 def test_verify_passes_on_a_tantivy_generation(corpus_builds):
