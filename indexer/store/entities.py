@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import zlib
 from dataclasses import asdict, dataclass, field
+
+from indexer.store.sidestore import unpack
 
 MAX_SUGGEST_CHARS = 100  # a lookup's text
 MAX_SUGGESTIONS = 10
@@ -96,7 +97,7 @@ def write_entities(db: sqlite3.Connection) -> int:
     """Rebuild the entity tables from every filing record in the store; return how many."""
     collect = _Collect()
     for (blob,) in db.execute("SELECT record FROM filings"):
-        collect.add(json.loads(zlib.decompress(blob)))
+        collect.add(unpack(blob))
     db.executescript(DDL)
     n = 0
     for e in collect.entities():
