@@ -56,12 +56,29 @@ def test_every_link_is_the_url_of_the_request_it_leads_to(app, req, facet, value
         links = Links("search.search", req)
         toggled = req.filters.toggled(facet, value)
         assert links.toggle(facet, value) == expected(req, filters=toggled, page=1)
+        values = [value, "2001", *req.filters.forms, *req.filters.companies]
+        assert links.toggles(facet, values) == [
+            expected(req, filters=req.filters.toggled(facet, v), page=1) for v in values
+        ]
         assert links.page(page) == expected(req, page=page)
         assert links.sort("newest") == expected(req, sort="newest", page=1)
         assert links.query("x y") == expected(req, q="x y", page=1)
         assert links.clear() == expected(req, filters=Filters(), page=1)
         assert links.per_page(per) == expected(req, per_page=per, page=req.first // per + 1)
         assert links.url() == expected(req)
+
+
+@settings(max_examples=100, deadline=None)
+@given(requests, st.sampled_from(FACETS), st.lists(VALUES, max_size=4), st.sampled_from(FACETS))
+def test_a_listed_facets_toggles_keep_the_list_open(app, req, facet, values, more):
+    """On a page listing a facet in full (`more=`, `find=`), a toggle is the page's own URL
+    with the filter changed, the list still open."""
+    with app.test_request_context("/search"):
+        links = Links("search.search", req, more=more, find="a&b")
+        assert links.toggles(facet, values) == [
+            links.url(filters=req.filters.toggled(facet, v), page=1) for v in values
+        ]
+        assert all("more=" in url and "find=a%26b" in url for url in links.toggles(facet, values))
 
 
 def test_a_link_cannot_change_what_a_url_does_not_hold(app):

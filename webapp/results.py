@@ -73,7 +73,8 @@ def hit_data(hit: dict, q: str, back: str | None = None) -> dict:
 def facet_data(facet: dict, links: Links, expandable: bool = False) -> dict:
     """Add each facet value's toggle link, and the links listing the facet in full or not."""
     name = facet["name"]
-    values = [{**v, "toggle_url": links.toggle(name, v["value"])} for v in facet["values"]]
+    toggles = links.toggles(name, [v["value"] for v in facet["values"]])
+    values = [{**v, "toggle_url": url} for v, url in zip(facet["values"], toggles, strict=True)]
     expanded = links.more == name
     return {
         **facet,

@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 
 from flask import g, url_for
 
-from indexer.query.fields import FILTER_PARAMS
-from indexer.query.filters import Filters
+from indexer.query.fields import FACET_ATTR, FILTER_PARAMS, PARAM_OF
+from indexer.query.filters import Filters, toggle_value
 from indexer.search.core import SearchRequest
 from indexer.search.facets import FACET_SIZE
 from webapp.params import DEFAULT_PER_PAGE, DEFAULT_SORT
@@ -141,7 +141,26 @@ class Links:
 
     def toggle(self, facet: str, value: str) -> str:
         """Return the URL that selects a facet value, or unselects it; back to page 1."""
-        return self.url(filters=self.req.filters.toggled(facet, value), page=1)
+        return self.toggles(facet, [value])[0]
+
+    def toggles(self, facet: str, values: list[str]) -> list[str]:
+        """Return the toggle URLs of a facet's values (`toggle` of each): the arguments around
+        the facet's own are encoded once for them all (a page prints a hundred of these)."""
+        attr = FACET_ATTR[facet]
+        param = PARAM_OF[attr]
+        args = self.args(page=1, filters=replace(self.req.filters, **{attr: ()}))
+        order = ["q", *FILTER_PARAMS]  # where the facet's argument stands among them (_args)
+        before = [k for k in args if k in order and order.index(k) < order.index(param)]
+        head = self._encode({k: args.pop(k) for k in before})
+        tail = self._encode(args)
+        selected = getattr(self.req.filters, attr)
+        urls = []
+        for value in values:
+            new = toggle_value(selected, value)
+            pieces = [head, self._encode({param: list(new)}) if new else "", tail]
+            query = "&".join(p for p in pieces if p)
+            urls.append(f"{self.base}?{query}" if query else self.base)
+        return urls
 
     def remove(self, name: str, value: str | None = None) -> str:
         """Return the URL without one filter value (or without a single-valued filter)."""

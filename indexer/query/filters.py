@@ -196,6 +196,11 @@ def words_query(field: str, text: str) -> N.Node | None:
 UNDATED = "undated"
 
 
+def toggle_value(values: tuple[str, ...], value: str) -> tuple[str, ...]:
+    """Return a facet's selected values with one selected, or unselected if it was."""
+    return tuple(v for v in values if v != value) if value in values else (*values, value)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a search is restricted to. Values within one attribute are ORed, attributes ANDed."""
@@ -226,9 +231,7 @@ class Filters:
     def toggled(self, facet: str, value: str) -> Filters:
         """Return these filters with one facet value selected, or unselected if it was."""
         name = FACET_ATTR[facet]
-        values = getattr(self, name)
-        new = tuple(v for v in values if v != value) if value in values else (*values, value)
-        return replace(self, **{name: new})
+        return replace(self, **{name: toggle_value(getattr(self, name), value)})
 
     def without_facet(self, facet: str) -> Filters:
         """Return these filters without a facet's selected values (a form's exclusions stay:
