@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 import tantivy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.backend.tantivy.schema import analyzer, spaced
 from indexer.indexing import verify as verify_mod
 from indexer.indexing.builder import build
 from indexer.query.filters import Filters
-from indexer.query.tokens import compound_parts, query_words
+from indexer.query.tokens import TOKEN_RE, compound_parts, query_words
 from indexer.search.core import SearchIndex, SearchRequest, search
 from indexer.search.facets import MAX_FACET_SIZE
 from indexer.search.stats import index_stats, tree_bytes
@@ -181,6 +183,13 @@ def test_tokens_equal_query_tokens_over_the_corpus(corpus_builds):
 )
 def test_a_positional_field_reads_the_query_words(text):
     assert analyzer(tantivy.Tokenizer.whitespace()).analyze(spaced(text)) == query_words(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab1,.-/' \n\t¼é;"), max_size=80), st.integers(1, 12))
+def test_a_long_text_cut_in_pieces_keeps_every_token(text, size):
+    """A long text is tokenized a piece at a time (bounded memory): the same tokens."""
+    assert spaced(text, size).split() == TOKEN_RE.findall(text)
 
 
 def test_verify_passes_on_a_tantivy_generation(corpus_builds):

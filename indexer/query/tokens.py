@@ -8,6 +8,7 @@ typed is a word indexed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # One token: an amount "1,234,567.89", a number or word with inner dots, dashes or slashes
 # ("0-17999", "u.s.c", "7.01", "10-k/a"), or a plain word
@@ -33,6 +34,27 @@ def compound_parts(tok: str) -> list[str]:
 
 
 TOKEN_RE = re.compile(TOKEN)
+
+
+PIECE_CHARS = 1 << 20  # text tokenized at once: a token list costs ~60 bytes a token
+# Where a piece may end: a token never holds whitespace
+WHITESPACE = re.compile(r"\s")
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
+    """Cut text into pieces of about `size` characters at whitespace, so no token is cut."""
+    start, n = 0, len(text)
+    while start < n:
+        end = start + size
+        if end < n:
+            cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+            if cut > start:
+                end = cut
+            else:  # no space or line break in the window: go on to the next whitespace
+                m = WHITESPACE.search(text, end)
+                end = m.start() if m else n
+        yield text[start:end]
+        start = end
 
 
 def query_words(text: str) -> list[str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from array import array
-from collections.abc import Iterator
 from itertools import accumulate, chain
 from operator import sub
 
@@ -25,7 +23,7 @@ from indexer.backend.document import (  # noqa: F401 (re-exported: the mapping m
 )
 from indexer.backend.whoosh import check_whoosh
 from indexer.backend.whoosh.positions import body_columns
-from indexer.query.tokens import TOKEN, TOKEN_RE, compound_parts, has_parts
+from indexer.query.tokens import PIECE_CHARS, TOKEN, TOKEN_RE, compound_parts, has_parts, pieces
 
 check_whoosh()  # before any Whoosh internals are relied on
 
@@ -55,27 +53,8 @@ def name_analyzer():
     return RegexTokenizer(TOKEN) | LowercaseFilter() | CompoundPartsFilter()
 
 
-PIECE_CHARS = 1 << 20  # text tokenized at once by BodyText
 # Longest body indexed with arrays: ~60 bytes of arrays per token, ~100 MB at this size
 ARRAY_MAX_CHARS = 8 << 20
-# Where a piece may end: a token never holds whitespace
-WHITESPACE = re.compile(r"\s")
-
-
-def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
-    """Cut text into pieces of about `size` characters at whitespace, so no token is cut."""
-    start, n = 0, len(text)
-    while start < n:
-        end = start + size
-        if end < n:
-            cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
-            if cut > start:
-                end = cut
-            else:  # no space or line break in the window: go on to the next whitespace
-                m = WHITESPACE.search(text, end)
-                end = m.start() if m else n
-        yield text[start:end]
-        start = end
 
 
 class CompactPositions(Positions):
