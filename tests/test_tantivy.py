@@ -20,7 +20,7 @@ import tantivy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.backend.tantivy.schema import analyzer, spaced
+from indexer.backend.tantivy.schema import PARTS_TOKENIZER, TOKENS, analyzers, spaced
 from indexer.indexing import verify as verify_mod
 from indexer.indexing.builder import build
 from indexer.query.filters import Filters
@@ -160,7 +160,7 @@ def test_tokens_equal_query_tokens_over_the_corpus(corpus_builds):
     """A positional field holds the query language's own words of every stored text, at its
     positions ("other number" characters such as ¼ and ² too, which Rust's regex would drop);
     every compound's parts are `_parts` words."""
-    tokens, parts = analyzer(tantivy.Tokenizer.whitespace()), analyzer(tantivy.Tokenizer.simple())
+    tokens, parts = analyzers()[TOKENS], analyzers()[PARTS_TOKENIZER]
     store = Store(indexdir.require_generation(corpus_builds("tantivy")), readonly=True)
     try:
         checked, compounds = 0, set()
@@ -182,7 +182,7 @@ def test_tokens_equal_query_tokens_over_the_corpus(corpus_builds):
     ["Form 10-K/A, Item 7.01: $1,234,567.89 (U.S.C.)", "x¼ y² ①  tab\tnew\nline", "Nestlé S.A."],
 )
 def test_a_positional_field_reads_the_query_words(text):
-    assert analyzer(tantivy.Tokenizer.whitespace()).analyze(spaced(text)) == query_words(text)
+    assert analyzers()[TOKENS].analyze(spaced(text)) == query_words(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -294,7 +294,6 @@ def test_a_sink_commits_as_text_piles_up_and_builds_the_same_index(tmp_path, mon
 def test_a_facet_beyond_the_bucket_limit_is_counted_exactly_in_parts(tmp_path):
     """tantivy refuses an aggregation of more than 65,000 buckets: such a facet is counted in
     parts by the values' last characters, and the counts are still exact."""
-    import tantivy
 
     from indexer.backend.tantivy.facets import count_facets
     from indexer.backend.tantivy.writer import open_index

@@ -25,6 +25,8 @@ CIK_SLOT = "9999999999"  # a CIK in a URL that is cut there
 
 # the request fields a URL holds (request_args)
 URL_FIELDS = ("q", "filters", "sort", "page", "per_page", "facet_size")
+# the first arguments of a URL, in the order _args puts them (where a facet toggle's stands)
+LEADING_ARGS = {name: i for i, name in enumerate(("q", *FILTER_PARAMS))}
 
 
 def request_args(req: SearchRequest) -> dict:
@@ -149,8 +151,7 @@ class Links:
         attr = FACET_ATTR[facet]
         param = PARAM_OF[attr]
         args = self.args(page=1, filters=replace(self.req.filters, **{attr: ()}))
-        order = ["q", *FILTER_PARAMS]  # where the facet's argument stands among them (_args)
-        before = [k for k in args if k in order and order.index(k) < order.index(param)]
+        before = [k for k in args if LEADING_ARGS.get(k, len(LEADING_ARGS)) < LEADING_ARGS[param]]
         head = self._encode({k: args.pop(k) for k in before})
         tail = self._encode(args)
         selected = getattr(self.req.filters, attr)

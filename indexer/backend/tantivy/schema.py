@@ -44,12 +44,20 @@ def analyzer(tokenizer: tantivy.Tokenizer):
     return tantivy.TextAnalyzerBuilder(tokenizer).filter(tantivy.Filter.lowercase()).build()
 
 
+def analyzers() -> dict:
+    """Return the analyzers by registered name: the positional fields' whitespace tokenizer (over
+    `spaced` text) and the `_parts` fields' simple tokenizer (each alphanumeric run: "10-k/a" →
+    "10", "k", "a")."""
+    return {
+        TOKENS: analyzer(tantivy.Tokenizer.whitespace()),
+        PARTS_TOKENIZER: analyzer(tantivy.Tokenizer.simple()),
+    }
+
+
 def register(index: tantivy.Index) -> None:
-    """Register the analyzers on an opened index (needed on every open, to read or write): the
-    positional fields' whitespace tokenizer (over `spaced` text) and the `_parts` fields' simple
-    tokenizer (each alphanumeric run: "10-k/a" → "10", "k", "a")."""
-    index.register_tokenizer(TOKENS, analyzer(tantivy.Tokenizer.whitespace()))
-    index.register_tokenizer(PARTS_TOKENIZER, analyzer(tantivy.Tokenizer.simple()))
+    """Register the analyzers on an opened index (needed on every open, to read or write)."""
+    for name, registered in analyzers().items():
+        index.register_tokenizer(name, registered)
 
 
 def spaced(text: str, size: int = PIECE_CHARS) -> str:
@@ -59,8 +67,6 @@ def spaced(text: str, size: int = PIECE_CHARS) -> str:
     + 0.85 s vs 4.12 s), and the tokens are the query language's own. A long text is cut a
     piece at a time (at whitespace, which no token holds): a list of all of a 100 MB body's
     tokens would take a gigabyte."""
-    if len(text) <= size:
-        return " ".join(TOKEN_RE.findall(text))
     return " ".join(" ".join(TOKEN_RE.findall(piece)) for piece in pieces(text, size))
 
 
