@@ -107,8 +107,22 @@ def one_client(port: int, rows: list[dict], reps: int, path=search_path) -> dict
     return {**summary_ms(times), "errors": errors}
 
 
+def machine_cpu() -> float | None:
+    """Return the CPU seconds every core of the machine has spent busy since boot (Linux's
+    /proc/stat: user, nice, system, irq, softirq), None where there is no such file."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    ticks = sum(int(fields[i]) for i in (1, 2, 3, 6, 7))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def concurrent(port: int, rows: list[dict], clients: int, seconds: float) -> dict:
-    """Throughput and latency of `clients` clients for a fixed duration."""
+    """Throughput and latency of `clients` clients for a fixed duration, and where the
+    machine's CPU went: the load generator's own (this process) and the rest (the server, on
+    a quiet machine), per request."""
+    busy, own = machine_cpu(), time.process_time()
     deadline = time.monotonic() + seconds
     results: list[tuple[list[float], int]] = []
 
@@ -133,7 +147,10 @@ def concurrent(port: int, rows: list[dict], clients: int, seconds: float) -> dic
         t.start()
     for t in threads:
         t.join()
+    own = time.process_time() - own
+    busy = None if busy is None else machine_cpu() - busy
     times = [t for ts, _ in results for t in ts]
+    n = max(len(times), 1)
     return {
         "clients": clients,
         "seconds": seconds,
@@ -141,4 +158,6 @@ def concurrent(port: int, rows: list[dict], clients: int, seconds: float) -> dic
         "rps": round(len(times) / seconds, 1),
         "errors": sum(e for _, e in results),
         **summary_ms(times),
+        "client_cpu_share": round(own / (seconds * (os.cpu_count() or 1)), 3),
+        "server_cpu_ms_per_request": None if busy is None else round(1000 * (busy - own) / n, 2),
     }

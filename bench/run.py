@@ -281,7 +281,9 @@ def http_lines(h: dict) -> list[str]:
     for c in h["concurrent"]:
         lines.append(
             f"| /search.json, {c['clients']} clients for {c['seconds']} s | {c['rps']} req/s, "
-            f"p99 {c['p99']} ms, {c['errors']} errors |"
+            f"p99 {c['p99']} ms, {c['errors']} errors; the rest of the machine's CPU "
+            f"{c['server_cpu_ms_per_request']} ms a request, the load generator "
+            f"{100 * c['client_cpu_share']:.1f} % |"
         )
     return lines
 
