@@ -20,6 +20,7 @@ import tantivy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.backend.tantivy import schema
 from indexer.backend.tantivy.schema import PARTS_TOKENIZER, TOKENS, analyzers, spaced
 from indexer.indexing import verify as verify_mod
 from indexer.indexing.builder import build
@@ -190,6 +191,28 @@ def test_a_positional_field_reads_the_query_words(text):
 def test_a_long_text_cut_in_pieces_keeps_every_token(text, size):
     """A long text is tokenized a piece at a time (bounded memory): the same tokens."""
     assert spaced(text, size).split() == TOKEN_RE.findall(text)
+
+
+# Unicode whitespace str.split() cuts at (\x1c-\x1f, \x85, no-break and em spaces, U+3000), word
+# characters of every kind, and the separators a token may hold inside
+CHUNK_ALPHABET = "aZ9_¼é①,.-/'$;( \n\t\x1c\x1f\x85\xa0\u2003\u3000"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(st.sampled_from(CHUNK_ALPHABET), max_size=30), max_size=6))
+def test_tokens_cut_by_chunks_are_the_texts_tokens(texts):
+    """Chunks between whitespace are cut once and reused: every text still gets exactly its
+    own tokens, whatever was cut before (the texts share chunks)."""
+    for text in texts:
+        assert spaced(text).split() == TOKEN_RE.findall(text)
+
+
+def test_the_chunk_cache_stays_bounded():
+    chunks = schema.Chunks(limit=3)
+    cuts = [chunks[w] for w in ("a-b,", "c.", "(d)", "e", "a-b,")]
+    assert cuts == ["a-b", "c", "d", "e", "a-b"]
+    assert len(chunks) <= 3
+    assert len(schema._chunks) <= schema.CHUNK_LIMIT
 
 
 def test_verify_passes_on_a_tantivy_generation(corpus_builds):

@@ -60,14 +60,42 @@ def register(index: tantivy.Index) -> None:
         index.register_tokenizer(name, registered)
 
 
+class Chunks(dict):
+    """The tokens of whitespace-free chunks of text, one space apart, kept as they are cut.
+
+    Filings repeat their words: over 1,500 bench filings, 99.8 % of the chunks had been cut
+    before. A chunk found here costs a dict lookup (C speed) instead of a regex scan; one not
+    found is cut by `TOKEN_RE` and kept while fewer than `limit` are (then the cache starts
+    anew: memory stays bounded).
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, chunk: str) -> str:
+        cut = " ".join(TOKEN_RE.findall(chunk))
+        if cut == chunk:
+            cut = chunk  # a plain word: kept once, not twice
+        if len(self) >= self.limit:
+            self.clear()
+        self[chunk] = cut
+        return cut
+
+
+CHUNK_LIMIT = 1 << 17  # chunks kept per process (a few tens of MB at most)
+_chunks = Chunks(CHUNK_LIMIT)
+
+
 def spaced(text: str, size: int = PIECE_CHARS) -> str:
     """Return the tokens of text (query/tokens.py) one space apart, as a positional field gets
-    them. Cutting them in Python and letting tantivy split at the spaces costs half the CPU of
-    tantivy's regex tokenizer with the same pattern (over 45 MB of bench text, one core: 1.33 s
-    + 0.85 s vs 4.12 s), and the tokens are the query language's own. A long text is cut a
-    piece at a time (at whitespace, which no token holds): a list of all of a 100 MB body's
-    tokens would take a gigabyte."""
-    return " ".join(" ".join(TOKEN_RE.findall(piece)) for piece in pieces(text, size))
+    them. No token holds whitespace, so the text's tokens are those of its whitespace-free
+    chunks in turn, and each distinct chunk is cut once (`Chunks`): over 45 MB of bench text,
+    one core, 0.92 s against 1.46 s for a regex scan of the whole text, which itself cost half
+    the CPU of tantivy's regex tokenizer with the same pattern. A long text is cut a piece at a
+    time (at whitespace): a list of all of a 100 MB body's chunks would take a gigabyte."""
+    get = _chunks.__getitem__
+    return " ".join(" ".join(map(get, piece.split())) for piece in pieces(text, size))
 
 
 def build_schema() -> tantivy.Schema:
