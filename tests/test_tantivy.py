@@ -340,9 +340,11 @@ def test_a_facet_beyond_the_bucket_limit_is_counted_exactly_in_parts(tmp_path):
     assert len(expected) > 65_000
     with pytest.raises(ValueError, match="bucket limit"):
         searcher.aggregate(everything, {"f": {"terms": {"field": "company_key", "size": 1 << 31}}})
-    found = count_facets(searcher, everything, 90_000, [("company", "company_key")])["company"]
-    assert found.counts == expected
-    assert found.missing == 9_000
+    for total in (90_000, None):  # given, or counted here
+        counted, facets = count_facets(searcher, everything, total, [("company", "company_key")])
+        assert counted == 90_000
+        assert facets["company"].counts == expected
+        assert facets["company"].missing == 9_000
 
 
 def test_a_passed_deadline_leaves_steps_out_and_says_so(corpus_builds):
@@ -357,5 +359,30 @@ def test_a_passed_deadline_leaves_steps_out_and_says_so(corpus_builds):
         assert not done.timed_out
         late = gen.execute(Execute(query=q, facets=("form",), deadline=0.0))
         assert late.timed_out and not late.hits and not late.facets["form"].counts
+    finally:
+        gen.close()
+
+
+def test_counts_alone_count_every_match_in_the_facets_pass(corpus_builds):
+    """A facet counted apart asks for counts alone (no hits): the matches are counted in the
+    aggregation itself, undated filings included, the same total a ranked search finds."""
+    from indexer.backend import Execute, open_generation
+    from indexer.query import nodes as N
+
+    gen = open_generation(indexdir.require_generation(corpus_builds("tantivy")))
+    try:
+        undated = N.Term("year", "undated")
+        queries = [None, N.Term("body", "revenue"), N.Term("body", "zzznothing"), undated]
+        totals = []
+        for q in queries:
+            ranked = gen.execute(Execute(query=q, limit=10))
+            alone = gen.execute(Execute(query=q, limit=0, facets=("form", "items")))
+            assert alone.total == ranked.total and not alone.hits
+            assert sum(alone.facets["form"].counts.values()) + alone.facets["form"].missing == (
+                ranked.total
+            )
+            totals.append(ranked.total)
+        assert totals[0] > totals[1] > 0 and totals[2] == 0
+        assert totals[3] > 0  # the corpus has filings no file dates
     finally:
         gen.close()

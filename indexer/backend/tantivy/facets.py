@@ -6,6 +6,10 @@ for all of them (`size` = `segment_size` = no bound), and filings without a valu
 under a key no value has. tantivy refuses an aggregation of more than 65,000 buckets; a facet
 with more distinct values among the matches (companies of a broad search over a million
 filings) is counted in parts, split by the values' last characters.
+
+When only counts are asked for (a facet counted apart from its own filter), the matches are
+counted in the same pass, by a value count of the filing date with a stand-in for the undated
+ones: every document counts once, and the query runs once instead of twice.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ LAST_CHARS = (*(f"[{d}]" for d in "0123456789"), "[^0-9]")
 MAX_SPLIT = 3  # characters a split looks back at, at most (11³ parts)
 KEY_COUNT = itemgetter("key", "doc_count")  # a bucket's (value, count)
 TOO_MANY = "bucket limit"  # what tantivy's error says when an aggregation has too many buckets
+TOTAL = "\x00matches"  # the aggregation counting the matches (no facet has this name)
+# One value per document: the filing date, or for an undated filing the stand-in `missing`
+EVERY_MATCH = {"value_count": {"field": "filed", "missing": 0}}
 
 
 def terms(field: str, include: str | None = None) -> dict:
@@ -36,17 +43,27 @@ def terms(field: str, include: str | None = None) -> dict:
     return {"terms": agg}
 
 
-def count_facets(searcher, q: Query, total: int, facets: list[tuple[str, str]]) -> dict:
-    """Return {facet name: FacetCounts} over the documents matching q (`total` of them)."""
-    if not facets:
-        return {}
+def count_facets(
+    searcher, q: Query, total: int | None, facets: list[tuple[str, str]]
+) -> tuple[int, dict]:
+    """Return the number of documents matching q and {facet name: FacetCounts} over them; the
+    number is counted here when `total` is None (in the facets' pass when there are any)."""
+    aggs = {name: terms(field) for name, field in facets}
+    if total is None and facets:
+        aggs[TOTAL] = EVERY_MATCH
+    elif not facets:
+        return (searcher.search(q, 1).count if total is None else total), {}
     try:
-        found = searcher.aggregate(q, {name: terms(field) for name, field in facets})
+        found = searcher.aggregate(q, aggs)
     except ValueError as e:
         if TOO_MANY not in str(e):
             raise
-        return {name: split_count(searcher, q, total, field) for name, field in facets}
-    return {name: facet_counts(found[name]["buckets"]) for name, _ in facets}
+        if total is None:
+            total = searcher.search(q, 1).count
+        return total, {name: split_count(searcher, q, total, field) for name, field in facets}
+    if total is None:
+        total = int(found[TOTAL]["value"])
+    return total, {name: facet_counts(found[name]["buckets"]) for name, _ in facets}
 
 
 def facet_counts(buckets: list[dict]) -> FacetCounts:

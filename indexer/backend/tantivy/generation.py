@@ -69,10 +69,14 @@ class Generation(ViewPool):
         if time.monotonic() > ex.deadline:
             return Page(0, [], {name: FacetCounts() for name in ex.facets}, True)
         q = self._query(ex)
-        total, hits = self._ranked(q, ex)
-        if ex.facets and time.monotonic() > ex.deadline:
-            return Page(total, hits, {name: FacetCounts() for name in ex.facets}, True)
-        facets = count_facets(self.searcher, q, total, [(n, FACET_FIELDS[n]) for n in ex.facets])
+        if ex.facets and not ex.limit:  # counts alone: the matches are counted with the facets
+            total, hits = None, []
+        else:
+            total, hits = self._ranked(q, ex)
+            if ex.facets and time.monotonic() > ex.deadline:
+                return Page(total, hits, {name: FacetCounts() for name in ex.facets}, True)
+        fields = [(n, FACET_FIELDS[n]) for n in ex.facets]
+        total, facets = count_facets(self.searcher, q, total, fields)
         return Page(total, hits, facets, False)
 
     def _query(self, ex: Execute) -> Query:
