@@ -208,11 +208,13 @@ def test_tokens_cut_by_chunks_are_the_texts_tokens(texts):
 
 
 def test_the_chunk_cache_stays_bounded():
-    chunks = schema.Chunks(limit=3)
-    cuts = [chunks[w] for w in ("a-b,", "c.", "(d)", "e", "a-b,")]
-    assert cuts == ["a-b", "c", "d", "e", "a-b"]
+    chunks = schema.Chunks(limit=3, longest=8)
+    cuts = [chunks[w] for w in ("a-b,", "c.", "(d)", "e", "a-b,", "(x;y;z;w)")]
+    assert cuts == ["a-b", "c", "d", "e", "a-b", "x y z w"]
     assert len(chunks) <= 3
+    assert "(x;y;z;w)" not in chunks  # longer than `longest`: cut, not kept
     assert len(schema._chunks) <= schema.CHUNK_LIMIT
+    assert max(map(len, schema._chunks), default=0) <= schema.KEPT_CHARS
 
 
 def test_verify_passes_on_a_tantivy_generation(corpus_builds):
