@@ -48,21 +48,19 @@ def count_facets(
 ) -> tuple[int, dict]:
     """Return the number of documents matching q and {facet name: FacetCounts} over them; the
     number is counted here when `total` is None (in the facets' pass when there are any)."""
-    aggs = {name: terms(field) for name, field in facets}
-    if total is None and facets:
-        aggs[TOTAL] = EVERY_MATCH
-    elif not facets:
+    if not facets:
         return (searcher.search(q, 1).count if total is None else total), {}
+    aggs = {name: terms(field) for name, field in facets}
+    if total is None:
+        aggs[TOTAL] = EVERY_MATCH
     try:
         found = searcher.aggregate(q, aggs)
     except ValueError as e:
         if TOO_MANY not in str(e):
             raise
-        if total is None:
-            total = searcher.search(q, 1).count
+        total = searcher.search(q, 1).count if total is None else total
         return total, {name: split_count(searcher, q, total, field) for name, field in facets}
-    if total is None:
-        total = int(found[TOTAL]["value"])
+    total = int(found[TOTAL]["value"]) if total is None else total
     return total, {name: facet_counts(found[name]["buckets"]) for name, _ in facets}
 
 
